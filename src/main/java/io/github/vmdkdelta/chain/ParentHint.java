@@ -1,0 +1,59 @@
+package io.github.vmdkdelta.chain;
+
+import io.github.vmdkdelta.vmdk.BrokenChainException;
+import java.nio.file.Path;
+
+/**
+ * Resolves a {@code parentFileNameHint} the way qemu does (relative to the child's folder), but
+ * only when it stays inside that folder: an absolute hint, a drive letter, or one that climbs out
+ * with {@code ..} is refused, so that following a hint can never lead an operation to rename a file
+ * elsewhere.
+ */
+public final class ParentHint {
+  private ParentHint() {}
+
+  /**
+   * The parent's path.
+   *
+   * @param child the child disk (its folder is the base)
+   * @param hint the decoded hint
+   * @throws BrokenChainException when the hint is empty or leaves the folder
+   */
+  public static Path resolve(Path child, String hint) throws BrokenChainException {
+    String h = hint.replace('\\', '/');
+    if (h.isEmpty()
+        || h.startsWith("/")
+        || (h.length() >= 2 && h.charAt(1) == ':')
+        || h.indexOf('\0') >= 0) {
+      throw unsafe(child, hint);
+    }
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (String part : h.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        if (parts.pollLast() == null) {
+          throw unsafe(child, hint);
+        }
+      } else {
+        parts.addLast(part);
+      }
+    }
+    if (parts.isEmpty()) {
+      throw unsafe(child, hint);
+    }
+    Path relative = Path.of(parts.removeFirst(), parts.toArray(String[]::new));
+    Path folder = child.getParent();
+    return folder == null ? relative : folder.resolve(relative);
+  }
+
+  private static BrokenChainException unsafe(Path child, String hint) {
+    return new BrokenChainException(
+        child,
+        "parentFileNameHint",
+        "parent hint leaves the disk's folder (\""
+            + hint
+            + "\", expected a file name in the same folder)");
+  }
+}

@@ -1,0 +1,60 @@
+package io.github.vmdkdelta.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import picocli.CommandLine;
+
+/** Entry point of the {@code vmdk-delta} command. */
+public final class Main {
+  private Main() {}
+
+  /** Runs the command and exits with its code. */
+  public static void main(String[] args) {
+    Charset console = stdoutCharset();
+    PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, console), true);
+    PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, console), true);
+    System.exit(run(out, err, args));
+  }
+
+  private static Charset stdoutCharset() {
+    String name = System.getProperty("stdout.encoding", System.getProperty("sun.stdout.encoding"));
+    try {
+      return name != null ? Charset.forName(name) : Charset.defaultCharset();
+    } catch (IllegalArgumentException e) {
+      return Charset.defaultCharset();
+    }
+  }
+
+  /**
+   * Runs the command with the given streams and returns the exit code; never exits the JVM.
+   *
+   * @param out normal output
+   * @param err error messages, one line each
+   */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    RootCommand root = new RootCommand();
+    CommandLine cl = new CommandLine(root);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          err.println(
+              "vmdk-delta: " + ex.getMessage().replace('\n', ' ') + " (try 'vmdk-delta --help')");
+          err.flush();
+          return ExitCode.USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          err.println("vmdk-delta: " + ErrorMessages.of(ex));
+          if (root.verbose) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return ExitCode.of(ex);
+        });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+}

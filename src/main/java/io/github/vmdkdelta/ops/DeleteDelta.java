@@ -1,0 +1,102 @@
+package io.github.vmdkdelta.ops;
+
+import io.github.vmdkdelta.chain.DiskChain;
+import io.github.vmdkdelta.chain.DiskLayer;
+import io.github.vmdkdelta.chain.VmwareLock;
+import io.github.vmdkdelta.vmdk.ByteRewrite;
+import io.github.vmdkdelta.vmdk.Descriptor;
+import io.github.vmdkdelta.vmdk.UnsupportedImageException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code delete}: throws a delta away and gives its parent the delta's name back, so that whatever
+ * refers to the disk by name sees the disk as it was when the delta was made.
+ */
+public final class DeleteDelta {
+  private final SafeFileOperations ops;
+
+  /**
+   * @param ops the file layer every change goes through
+   */
+  public DeleteDelta(SafeFileOperations ops) {
+    this.ops = ops;
+  }
+
+  /** What {@code delete} will do, checked in full; nothing is changed. */
+  public record DeletePlan(Path disk, Path parent, Plan plan, List<String> warnings) {}
+
+  /** What {@code delete} did. */
+  public record DeleteResult(Path disk, Path restoredFrom, List<String> warnings) {}
+
+  /**
+   * Checks the chain of {@code disk} and plans the steps.
+   *
+   * @throws io.github.vmdkdelta.vmdk.VmdkException when the disk is no delta, the chain is damaged
+   *     or in use, or a name is taken
+   */
+  public DeletePlan plan(Path disk) throws IOException {
+    DiskChain chain = DiskChain.open(disk);
+    DiskLayer leaf = chain.leaf();
+    if (!leaf.isDelta()) {
+      throw new UnsupportedImageException(
+          disk,
+          "delete",
+          "not a delta disk (no parentFileNameHint): there is no snapshot to delete");
+    }
+    DiskLayer parent = chain.layers().get(1);
+    if (!DiskNames.folderOf(parent.path()).equals(DiskNames.folderOf(disk))) {
+      throw new UnsupportedImageException(
+          disk,
+          "delete",
+          "the parent is in another folder ("
+              + leaf.parentHint().orElseThrow()
+              + "); delete only renames files within the disk's folder");
+    }
+    for (DiskLayer layer : chain.layers()) {
+      VmwareLock.requireUnlocked(layer.path());
+    }
+    List<String> warnings = new ArrayList<>();
+    if (!leaf.parentCid().orElseThrow().equals(parent.cid())) {
+      warnings.add(
+          disk.getFileName()
+              + ": parentCID "
+              + leaf.parentCid().orElseThrow()
+              + " did not match "
+              + parent.path().getFileName()
+              + " (CID "
+              + parent.cid()
+              + "); the delta is deleted anyway");
+    }
+    Path aside = DiskNames.discardedDeltaName(disk);
+    DiskNames.requireFree(aside, "it is left from an interrupted vmdk-delta run");
+
+    var charset = parent.descriptor().fileNameCharset(parent.path());
+    Descriptor renamed =
+        parent
+            .descriptor()
+            .withExtentFileName(
+                0, Descriptor.encodeName(disk.getFileName().toString(), charset, parent.path()));
+    ByteRewrite extentLine = parent.extent().descriptorRewrite(renamed);
+    Path folder = DiskNames.folderOf(disk);
+    Plan plan =
+        new Plan(
+            List.of(
+                new FileStep.Rename(disk, aside),
+                new FileStep.Rewrite(parent.path(), extentLine, "extent file name"),
+                new FileStep.Rename(parent.path(), disk),
+                new FileStep.SyncFolder(folder)),
+            List.of(new FileStep.Delete(aside), new FileStep.SyncFolder(folder)));
+    return new DeletePlan(disk, parent.path(), plan, warnings);
+  }
+
+  /** Plans and carries out {@code delete}; on failure the folder is as it was. */
+  public DeleteResult run(Path disk) throws IOException {
+    DeletePlan plan = plan(disk);
+    List<String> warnings = new ArrayList<>(plan.warnings());
+    warnings.addAll(new Transaction(ops).run(plan.plan()));
+    return new DeleteResult(disk, plan.parent(), warnings);
+  }
+}

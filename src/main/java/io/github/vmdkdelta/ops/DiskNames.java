@@ -1,0 +1,43 @@
+package io.github.vmdkdelta.ops;
+
+import io.github.vmdkdelta.vmdk.DiskInUseException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/** The names the operations give files, in one place. */
+final class DiskNames {
+  private DiskNames() {}
+
+  /** {@code sd0.vmdk} with 0 ancestors becomes {@code sd0-000000.vmdk}: the seed's scheme. */
+  static Path frozenName(Path disk, int ancestors) {
+    String name = disk.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String stem = dot > 0 ? name.substring(0, dot) : name;
+    String ext = dot > 0 ? name.substring(dot) : "";
+    return disk.resolveSibling(String.format("%s-%06d%s", stem, ancestors, ext));
+  }
+
+  /** Where {@code make} writes the new delta before it takes the disk's name. */
+  static Path newDeltaName(Path disk) {
+    return disk.resolveSibling("." + disk.getFileName() + ".vmdk-delta-new");
+  }
+
+  /** Where {@code delete} puts the delta aside until the parent has its name back. */
+  static Path discardedDeltaName(Path disk) {
+    return disk.resolveSibling("." + disk.getFileName() + ".vmdk-delta-old");
+  }
+
+  /** Refuses when a name the operation needs is taken. */
+  static void requireFree(Path name, String why) throws DiskInUseException {
+    if (Files.exists(name, LinkOption.NOFOLLOW_LINKS)) {
+      throw new DiskInUseException(name, "name", "already exists, " + why);
+    }
+  }
+
+  /** The folder a disk is in, never null. */
+  static Path folderOf(Path disk) {
+    Path parent = disk.toAbsolutePath().getParent();
+    return parent;
+  }
+}

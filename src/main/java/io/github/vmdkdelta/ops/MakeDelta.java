@@ -1,0 +1,127 @@
+package io.github.vmdkdelta.ops;
+
+import io.github.vmdkdelta.chain.DiskChain;
+import io.github.vmdkdelta.chain.DiskLayer;
+import io.github.vmdkdelta.chain.VmwareLock;
+import io.github.vmdkdelta.vmdk.BrokenChainException;
+import io.github.vmdkdelta.vmdk.ByteRewrite;
+import io.github.vmdkdelta.vmdk.ContentId;
+import io.github.vmdkdelta.vmdk.DeltaDescriptor;
+import io.github.vmdkdelta.vmdk.DeltaExtentBuilder;
+import io.github.vmdkdelta.vmdk.Descriptor;
+import io.github.vmdkdelta.vmdk.DiskInUseException;
+import io.github.vmdkdelta.vmdk.SparseExtentHeader;
+import io.github.vmdkdelta.vmdk.SparseFileImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * {@code make}: freezes a disk under the name {@code <stem>-NNNNNN<ext>} and puts a new, empty
+ * delta on it under the disk's own name, so that whatever refers to the disk by name now writes to
+ * the delta.
+ */
+public final class MakeDelta {
+  private final SafeFileOperations ops;
+  private final RandomGenerator random;
+
+  /**
+   * @param ops the file layer every change goes through
+   * @param random source of the new CID and identity values
+   */
+  public MakeDelta(SafeFileOperations ops, RandomGenerator random) {
+    this.ops = ops;
+    this.random = random;
+  }
+
+  /** What {@code make} will do, checked in full; nothing is changed. */
+  public record MakePlan(
+      Path disk, Path frozen, ContentId childCid, ContentId parentCid, Plan plan) {}
+
+  /** What {@code make} did. */
+  public record MakeResult(Path disk, Path frozen, ContentId childCid, List<String> warnings) {}
+
+  /**
+   * Checks the chain of {@code disk} and plans the steps.
+   *
+   * @throws io.github.vmdkdelta.vmdk.VmdkException when the chain is damaged, unsupported, broken
+   *     or in use, or a name is taken
+   */
+  public MakePlan plan(Path disk) throws IOException {
+    DiskChain chain = DiskChain.open(disk);
+    DiskLayer leaf = chain.leaf();
+    for (DiskLayer layer : chain.layers()) {
+      VmwareLock.requireUnlocked(layer.path());
+    }
+    SparseExtentHeader header = leaf.extent().header();
+    if (header.uncleanShutdown()) {
+      throw new DiskInUseException(
+          disk,
+          "header",
+          "disk was not closed cleanly (uncleanShutdown is set): if a VM is using it, power it"
+              + " off; otherwise boot the VM once and shut it down cleanly");
+    }
+    int mismatch = chain.cidMismatch();
+    if (mismatch >= 0) {
+      DiskLayer child = chain.layers().get(mismatch);
+      DiskLayer parent = chain.layers().get(mismatch + 1);
+      throw new BrokenChainException(
+          child.path(),
+          "parentCID",
+          "does not match the parent's CID (parentCID "
+              + child.parentCid().orElseThrow()
+              + ", "
+              + parent.path().getFileName()
+              + " has CID "
+              + parent.cid()
+              + "): the parent was changed after this delta was made");
+    }
+    Path frozen = DiskNames.frozenName(disk, chain.ancestors());
+    Path staged = DiskNames.newDeltaName(disk);
+    DiskNames.requireFree(frozen, "make needs it for the frozen disk");
+    DiskNames.requireFree(staged, "it is left from an interrupted vmdk-delta run");
+    VmwareLock.requireUnlocked(frozen);
+
+    var charset = leaf.descriptor().fileNameCharset(disk);
+    String frozenName = frozen.getFileName().toString();
+    Descriptor renamed =
+        leaf.descriptor().withExtentFileName(0, Descriptor.encodeName(frozenName, charset, disk));
+    ByteRewrite extentLine = leaf.extent().descriptorRewrite(renamed);
+
+    ContentId cid;
+    do {
+      cid = ContentId.random(random);
+    } while (cid.equals(leaf.cid()));
+    byte[] text =
+        DeltaDescriptor.forParent(
+            leaf.descriptor(),
+            disk,
+            frozenName,
+            disk.getFileName().toString(),
+            header.capacity(),
+            cid,
+            random);
+    SparseFileImage child =
+        DeltaExtentBuilder.build(
+            header.capacity(), header.grainSize(), header.numGTEsPerGT(), text);
+
+    Plan plan =
+        new Plan(
+            List.of(
+                new FileStep.CreateFile(staged, child),
+                new FileStep.Rename(disk, frozen),
+                new FileStep.Rewrite(frozen, extentLine, "extent file name"),
+                new FileStep.Rename(staged, disk),
+                new FileStep.SyncFolder(DiskNames.folderOf(disk))),
+            List.of());
+    return new MakePlan(disk, frozen, cid, leaf.cid(), plan);
+  }
+
+  /** Plans and carries out {@code make}; on failure the folder is as it was. */
+  public MakeResult run(Path disk) throws IOException {
+    MakePlan plan = plan(disk);
+    List<String> warnings = new Transaction(ops).run(plan.plan());
+    return new MakeResult(disk, plan.frozen(), plan.childCid(), warnings);
+  }
+}

@@ -1,0 +1,120 @@
+package io.github.vmdkdelta.ops;
+
+import io.github.vmdkdelta.vmdk.SparseFileImage;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * The one layer through which vmdk-delta changes a user's folder. Every primitive is durable when
+ * it returns (data forced to the device) and never replaces an existing file. Each calls the {@link
+ * FaultInjector} first, so tests can fail any of them.
+ */
+public final class SafeFileOperations {
+  private static final boolean WINDOWS =
+      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
+  private final FaultInjector faults;
+
+  /** Operations on the real file system, with no injected faults. */
+  public SafeFileOperations() {
+    this(FaultInjector.NONE);
+  }
+
+  /** Operations that consult {@code faults} before each primitive. */
+  public SafeFileOperations(FaultInjector faults) {
+    this.faults = faults;
+  }
+
+  /** The same operations with no injected faults, for rollback. */
+  SafeFileOperations withoutFaults() {
+    return faults == FaultInjector.NONE ? this : new SafeFileOperations();
+  }
+
+  /**
+   * Creates a new file with the given content and forces it to disk; a failure removes what was
+   * created.
+   *
+   * @throws FileAlreadyExistsException when {@code path} exists
+   */
+  public void createFile(Path path, SparseFileImage image) throws IOException {
+    faults.before("create", path);
+    Files.createFile(path);
+    try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+      FileChannel ch = file.getChannel();
+      for (SparseFileImage.Region region : image.regions()) {
+        faults.before("write", path);
+        ByteBuffer b = ByteBuffer.wrap(region.bytes());
+        while (b.hasRemaining()) {
+          ch.write(b, region.offset() + b.position());
+        }
+      }
+      faults.before("set-length", path);
+      // setLength extends with a hole: grain tables cost nothing until written.
+      file.setLength(image.length());
+      faults.before("force", path);
+      ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  /** Overwrites bytes of an existing file in place and forces them to disk. */
+  public void rewrite(Path path, long offset, byte[] bytes) throws IOException {
+    faults.before("rewrite", path);
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(bytes);
+      while (b.hasRemaining()) {
+        ch.write(b, offset + b.position());
+      }
+      faults.before("force", path);
+      ch.force(true);
+    }
+  }
+
+  /**
+   * Renames a file within its folder, refusing to replace an existing one.
+   *
+   * @throws FileAlreadyExistsException when {@code to} exists
+   */
+  public void renameNoReplace(Path from, Path to) throws IOException {
+    faults.before("rename", from);
+    if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(to.toString(), null, "rename target exists");
+    }
+    // Without REPLACE_EXISTING, Files.move fails with FileAlreadyExistsException when the target
+    // exists; the check above gives the same result with a clearer message.
+    Files.move(from, to);
+  }
+
+  /** Deletes a file. */
+  public void delete(Path path) throws IOException {
+    faults.before("delete", path);
+    Files.delete(path);
+  }
+
+  /** Forces a folder's entries (renames, creations) to disk. */
+  public void syncFolder(Path folder) throws IOException {
+    faults.before("sync-folder", folder);
+    try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Windows cannot open a folder as a channel; NTFS journals renames itself.
+      if (!WINDOWS) {
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.github.vmdkdelta.vmdk;
+
+import java.nio.file.Path;
+import java.util.random.RandomGenerator;
+
+/**
+ * A 32-bit content id ({@code CID}), written as 8 hex digits. A writer changes it when it first
+ * changes a disk's data; a child records its parent's in {@code parentCID}.
+ *
+ * @param value the 32 bits
+ */
+public record ContentId(int value) {
+  /** {@code parentCID=ffffffff}: no parent. */
+  public static final ContentId NO_PARENT = new ContentId(0xffffffff);
+
+  /** Reserved by VMware (open-vmdk) alongside {@link #NO_PARENT}; never generated. */
+  private static final int RESERVED = 0xfffffffe;
+
+  /** Parses 1 to 8 hex digits. */
+  public static ContentId parse(String text, Path file, String key) throws VmdkException {
+    String t = text.strip();
+    if (t.isEmpty() || t.length() > 8 || !t.chars().allMatch(ContentId::isHexDigit)) {
+      throw new CorruptImageException(
+          file, "descriptor", key + " is not 8 hex digits (\"" + t + "\")");
+    }
+    return new ContentId(Integer.parseUnsignedInt(t, 16));
+  }
+
+  private static boolean isHexDigit(int c) {
+    return Character.digit(c, 16) >= 0 && c < 128;
+  }
+
+  /** A fresh random id that is neither of the values VMware reserves. */
+  public static ContentId random(RandomGenerator random) {
+    int v;
+    do {
+      v = random.nextInt();
+    } while (v == NO_PARENT.value || v == RESERVED);
+    return new ContentId(v);
+  }
+
+  /** 8 lowercase hex digits, as qemu and VMware write it. */
+  @Override
+  public String toString() {
+    return String.format("%08x", value);
+  }
+}
