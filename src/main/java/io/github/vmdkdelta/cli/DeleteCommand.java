@@ -1,6 +1,7 @@
 package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.DeleteDelta;
+import io.github.vmdkdelta.ops.Recovery;
 import io.github.vmdkdelta.ops.SafeFileOperations;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -33,15 +34,22 @@ final class DeleteCommand implements Callable<Integer> {
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     if (root.dryRun) {
+      if (Recovery.pending(disk)) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "vmdk-delta: note: an interrupted operation left a journal in this folder; the"
+                    + " real run recovers it first");
+      }
       DeleteDelta.DeletePlan plan = delete.plan(disk);
-      plan.warnings().forEach(w -> err.println("vmdk-delta: warning: " + w));
+      plan.warnings().forEach(w -> err.println("vmdk-delta: " + w));
       out.println(
           "would delete the delta " + disk + " and restore " + plan.parent().getFileName() + ":");
       plan.plan().describe().forEach(line -> out.println("  " + line));
       return ExitCode.OK;
     }
     DeleteDelta.DeleteResult result = delete.run(disk);
-    result.warnings().forEach(w -> err.println("vmdk-delta: warning: " + w));
+    result.warnings().forEach(w -> err.println("vmdk-delta: " + w));
     out.println(
         disk
             + ": snapshot deleted; "

@@ -1,6 +1,7 @@
 package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.MakeDelta;
+import io.github.vmdkdelta.ops.Recovery;
 import io.github.vmdkdelta.ops.SafeFileOperations;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -34,6 +35,13 @@ final class MakeCommand implements Callable<Integer> {
     MakeDelta make = new MakeDelta(new SafeFileOperations(), new SecureRandom());
     var out = spec.commandLine().getOut();
     if (root.dryRun) {
+      if (Recovery.pending(disk)) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "vmdk-delta: note: an interrupted operation left a journal in this folder; the"
+                    + " real run recovers it first");
+      }
       MakeDelta.MakePlan plan = make.plan(disk);
       out.println(
           "would make a delta on "
@@ -47,9 +55,7 @@ final class MakeCommand implements Callable<Integer> {
       return ExitCode.OK;
     }
     MakeDelta.MakeResult result = make.run(disk);
-    result
-        .warnings()
-        .forEach(w -> spec.commandLine().getErr().println("vmdk-delta: warning: " + w));
+    result.warnings().forEach(w -> spec.commandLine().getErr().println("vmdk-delta: " + w));
     out.println(
         disk
             + ": snapshot made; the disk as it was is frozen in "

@@ -10,7 +10,7 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Snapshots for VMware .vmdk disks without a snapshot manager.",
-    subcommands = {MakeCommand.class, DeleteCommand.class},
+    subcommands = {MakeCommand.class, DeleteCommand.class, RecoverCommand.class},
     footer = {"", ExitCode.HELP_TABLE},
     usageHelpAutoWidth = true)
 final class RootCommand implements Runnable {
@@ -31,6 +31,6 @@ final class RootCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: make or delete");
+        spec.commandLine(), "Missing command: make, delete or recover");
   }
 }

@@ -26,7 +26,8 @@ public final class DeleteDelta {
   }
 
   /** What {@code delete} will do, checked in full; nothing is changed. */
-  public record DeletePlan(Path disk, Path parent, Plan plan, List<String> warnings) {}
+  public record DeletePlan(Path disk, Path parent, Plan plan, List<String> warnings)
+      implements Transaction.Planned {}
 
   /** What {@code delete} did. */
   public record DeleteResult(Path disk, Path restoredFrom, List<String> warnings) {}
@@ -61,7 +62,8 @@ public final class DeleteDelta {
     List<String> warnings = new ArrayList<>();
     if (!leaf.parentCid().orElseThrow().equals(parent.cid())) {
       warnings.add(
-          disk.getFileName()
+          "warning: "
+              + disk.getFileName()
               + ": parentCID "
               + leaf.parentCid().orElseThrow()
               + " did not match "
@@ -92,11 +94,14 @@ public final class DeleteDelta {
     return new DeletePlan(disk, parent.path(), plan, warnings);
   }
 
-  /** Plans and carries out {@code delete}; on failure the folder is as it was. */
+  /**
+   * Plans and carries out {@code delete} as one transaction: on failure the folder is as it was; if
+   * the process dies, the next run (or {@link Recovery}) finishes or undoes it.
+   */
   public DeleteResult run(Path disk) throws IOException {
-    DeletePlan plan = plan(disk);
-    List<String> warnings = new ArrayList<>(plan.warnings());
-    warnings.addAll(new Transaction(ops).run(plan.plan()));
-    return new DeleteResult(disk, plan.parent(), warnings);
+    var outcome = Transaction.execute(ops, disk, "delete", this::plan);
+    List<String> warnings = new ArrayList<>(outcome.planned().warnings());
+    warnings.addAll(outcome.notes());
+    return new DeleteResult(disk, outcome.planned().parent(), warnings);
   }
 }

@@ -3,7 +3,10 @@ package io.github.vmdkdelta.ops;
 import io.github.vmdkdelta.vmdk.ByteRewrite;
 import io.github.vmdkdelta.vmdk.SparseFileImage;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * One change to a user's folder, with its exact inverse. A step that fails part-way leaves nothing
@@ -13,11 +16,19 @@ public sealed interface FileStep {
   /** Carries the step out. */
   void apply(SafeFileOperations ops) throws IOException;
 
-  /** Reverses a step that was applied. */
+  /**
+   * Reverses the step if its effect is present, and does nothing if it is not: the same code serves
+   * rollback in the running process and recovery from a journal after a crash.
+   *
+   * @throws IOException when the file system is in neither state, so that no automatic undo is safe
+   */
   void undo(SafeFileOperations ops) throws IOException;
 
   /** One line for {@code --dry-run} and error reports. */
   String describe();
+
+  /** The step as a journal line (see {@link JournalFormat}). */
+  String journalEntry();
 
   /** Writes a new file under a name that does not exist yet. */
   record CreateFile(Path path, SparseFileImage image) implements FileStep {
@@ -28,7 +39,14 @@ public sealed interface FileStep {
 
     @Override
     public void undo(SafeFileOperations ops) throws IOException {
-      ops.delete(path);
+      if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        ops.delete(path);
+      }
+    }
+
+    @Override
+    public String journalEntry() {
+      return "create " + JournalFormat.name(path);
     }
 
     @Override
@@ -52,7 +70,18 @@ public sealed interface FileStep {
 
     @Override
     public void undo(SafeFileOperations ops) throws IOException {
-      ops.renameNoReplace(to, from);
+      boolean fromExists = Files.exists(from, LinkOption.NOFOLLOW_LINKS);
+      boolean toExists = Files.exists(to, LinkOption.NOFOLLOW_LINKS);
+      if (toExists && !fromExists) {
+        ops.renameNoReplace(to, from);
+      } else if (!fromExists) {
+        throw new IOException("cannot undo rename " + from + " -> " + to + ": neither exists");
+      }
+    }
+
+    @Override
+    public String journalEntry() {
+      return "rename " + JournalFormat.name(from) + " " + JournalFormat.name(to);
     }
 
     @Override
@@ -79,7 +108,32 @@ public sealed interface FileStep {
 
     @Override
     public void undo(SafeFileOperations ops) throws IOException {
-      ops.rewrite(path, change.offset(), change.before());
+      byte[] now = ops.read(path, change.offset(), change.before().length);
+      if (Arrays.equals(now, change.after())) {
+        ops.rewrite(path, change.offset(), change.before());
+      } else if (!Arrays.equals(now, change.before())) {
+        throw new IOException(
+            "cannot undo rewrite of "
+                + what
+                + " in "
+                + path
+                + ": the bytes were changed by"
+                + " something else");
+      }
+    }
+
+    @Override
+    public String journalEntry() {
+      return "rewrite "
+          + JournalFormat.name(path)
+          + " "
+          + change.offset()
+          + " "
+          + JournalFormat.hex(change.before())
+          + " "
+          + JournalFormat.hex(change.after())
+          + " "
+          + JournalFormat.escape(what);
     }
 
     @Override
@@ -107,6 +161,11 @@ public sealed interface FileStep {
     public void undo(SafeFileOperations ops) {}
 
     @Override
+    public String journalEntry() {
+      return "sync-folder";
+    }
+
+    @Override
     public String describe() {
       return "sync folder " + folder;
     }
@@ -122,6 +181,11 @@ public sealed interface FileStep {
     @Override
     public void undo(SafeFileOperations ops) {
       throw new UnsupportedOperationException("a delete cannot be undone");
+    }
+
+    @Override
+    public String journalEntry() {
+      return "delete " + JournalFormat.name(path);
     }
 
     @Override

@@ -36,8 +36,8 @@ public final class MakeDelta {
   }
 
   /** What {@code make} will do, checked in full; nothing is changed. */
-  public record MakePlan(
-      Path disk, Path frozen, ContentId childCid, ContentId parentCid, Plan plan) {}
+  public record MakePlan(Path disk, Path frozen, ContentId childCid, ContentId parentCid, Plan plan)
+      implements Transaction.Planned {}
 
   /** What {@code make} did. */
   public record MakeResult(Path disk, Path frozen, ContentId childCid, List<String> warnings) {}
@@ -118,10 +118,13 @@ public final class MakeDelta {
     return new MakePlan(disk, frozen, cid, leaf.cid(), plan);
   }
 
-  /** Plans and carries out {@code make}; on failure the folder is as it was. */
+  /**
+   * Plans and carries out {@code make} as one transaction: on failure the folder is as it was; if
+   * the process dies, the next run (or {@link Recovery}) finishes or undoes it.
+   */
   public MakeResult run(Path disk) throws IOException {
-    MakePlan plan = plan(disk);
-    List<String> warnings = new Transaction(ops).run(plan.plan());
-    return new MakeResult(disk, plan.frozen(), plan.childCid(), warnings);
+    var outcome = Transaction.execute(ops, disk, "make", this::plan);
+    MakePlan plan = outcome.planned();
+    return new MakeResult(disk, plan.frozen(), plan.childCid(), outcome.notes());
   }
 }

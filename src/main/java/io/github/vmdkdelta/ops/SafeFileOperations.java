@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -97,6 +98,51 @@ public final class SafeFileOperations {
     // Without REPLACE_EXISTING, Files.move fails with FileAlreadyExistsException when the target
     // exists; the check above gives the same result with a clearer message.
     Files.move(from, to);
+  }
+
+  /** Reads {@code length} bytes at {@code offset} (fewer at the end of the file). */
+  public byte[] read(Path path, long offset, int length) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      ByteBuffer b = ByteBuffer.allocate(length);
+      while (b.hasRemaining() && ch.read(b, offset + b.position()) >= 0) {
+        // keep reading until full or end of file
+      }
+      return Arrays.copyOf(b.array(), b.position());
+    }
+  }
+
+  /**
+   * Creates a new journal file, locked by this process until the channel is closed.
+   *
+   * @throws FileAlreadyExistsException when it exists
+   */
+  public FileChannel createLocked(Path path) throws IOException {
+    faults.before("create", path);
+    FileChannel ch =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    try {
+      if (ch.tryLock() == null) {
+        throw new FileAlreadyExistsException(path.toString(), null, "locked by another process");
+      }
+      return ch;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      Files.deleteIfExists(path);
+      throw e;
+    }
+  }
+
+  /** Appends to a journal and forces it to disk. */
+  public void append(FileChannel journal, Path path, byte[] bytes) throws IOException {
+    faults.before("write", path);
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    long at = journal.size();
+    while (b.hasRemaining()) {
+      journal.write(b, at + b.position());
+    }
+    faults.before("force", path);
+    journal.force(true);
   }
 
   /** Deletes a file. */

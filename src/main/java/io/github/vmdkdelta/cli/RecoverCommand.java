@@ -1,0 +1,41 @@
+package io.github.vmdkdelta.cli;
+
+import io.github.vmdkdelta.ops.Recovery;
+import io.github.vmdkdelta.ops.SafeFileOperations;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code vmdk-delta recover DIR}. */
+@Command(
+    name = "recover",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Finish or undo an operation that was interrupted in folder DIR (power cut, killed process).",
+      "Any other command on a disk in DIR does this first by itself."
+    },
+    footer = {"", ExitCode.HELP_TABLE})
+final class RecoverCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(paramLabel = "DIR", description = "The folder of the disk.")
+  Path folder;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isDirectory(folder)) {
+      throw new NoSuchFileException(folder.toString());
+    }
+    Optional<Recovery.Report> report = new Recovery(new SafeFileOperations()).recoverFolder(folder);
+    spec.commandLine()
+        .getOut()
+        .println(report.map(Recovery.Report::describe).orElse(folder + ": nothing to recover"));
+    return ExitCode.OK;
+  }
+}

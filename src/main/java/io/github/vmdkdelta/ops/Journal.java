@@ -1,0 +1,107 @@
+package io.github.vmdkdelta.ops;
+
+import io.github.vmdkdelta.vmdk.DiskInUseException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
+
+/**
+ * The journal of one operation: a hidden file in the disk's folder, created before the first change
+ * and removed after the last, locked by the process that runs the operation. While it exists and is
+ * locked, another vmdk-delta refuses the disk; when it exists unlocked, the process that wrote it
+ * died, and {@link Recovery} finishes or undoes its work.
+ */
+final class Journal implements Closeable {
+  private final SafeFileOperations ops;
+  private final Path path;
+  private final FileChannel channel;
+  private boolean removed;
+
+  private Journal(SafeFileOperations ops, Path path, FileChannel channel) {
+    this.ops = ops;
+    this.path = path;
+    this.channel = channel;
+  }
+
+  /** The journal's name: one per folder, so one operation at a time changes a folder. */
+  static final String NAME = ".vmdk-delta-journal";
+
+  /** Where the journal of operations on {@code disk} is kept: in its folder. */
+  static Path pathFor(Path disk) {
+    return disk.resolveSibling(NAME);
+  }
+
+  /**
+   * Creates and locks the journal of {@code disk}.
+   *
+   * @throws DiskInUseException when another operation on the disk holds it
+   */
+  static Journal begin(SafeFileOperations ops, Path disk, String operation) throws IOException {
+    Path path = pathFor(disk);
+    FileChannel ch;
+    try {
+      ch = ops.createLocked(path);
+    } catch (FileAlreadyExistsException e) {
+      throw new DiskInUseException(
+          disk,
+          "journal",
+          "another vmdk-delta is working in this folder ("
+              + path.getFileName()
+              + " is held); wait for it to finish");
+    }
+    Journal journal = new Journal(ops, path, ch);
+    try {
+      journal.append(JournalFormat.header(operation, disk));
+    } catch (IOException | RuntimeException e) {
+      journal.abandon(e);
+      throw e;
+    }
+    return journal;
+  }
+
+  /** Records the whole plan; no step may start before this returns. */
+  void writePlan(Plan plan) throws IOException {
+    append(JournalFormat.plan(plan));
+    ops.syncFolder(path.toAbsolutePath().getParent());
+  }
+
+  /** Records that every step is done: from here on, recovery completes instead of undoing. */
+  void markCommitted() throws IOException {
+    append(JournalFormat.COMMITTED + "\n");
+  }
+
+  private void append(String text) throws IOException {
+    ops.append(channel, path, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Removes the journal: the operation is over, done or undone. */
+  void remove() throws IOException {
+    ops.delete(path);
+    removed = true;
+    ops.syncFolder(path.toAbsolutePath().getParent());
+  }
+
+  /** Removes a journal that never got a plan, ignoring failures (they are added to {@code e}). */
+  private void abandon(Exception e) {
+    try {
+      channel.close();
+      ops.withoutFaults().delete(path);
+      removed = true;
+    } catch (IOException cleanup) {
+      e.addSuppressed(cleanup);
+    }
+  }
+
+  /** Releases the lock; a journal not removed stays for recovery. */
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  boolean removed() {
+    return removed;
+  }
+}

@@ -1,0 +1,133 @@
+package io.github.vmdkdelta.ops;
+
+import io.github.vmdkdelta.vmdk.ByteRewrite;
+import io.github.vmdkdelta.vmdk.SparseFileImage;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The text of a journal: the operation, its steps with file names relative to the folder (so that a
+ * folder moved or a drive letter changed after a crash does not matter), and two marks: {@code
+ * plan-end} once the plan is whole, {@code committed} once every step is done.
+ *
+ * <pre>
+ * vmdk-delta journal 1
+ * operation make sd0.vmdk
+ * step create .sd0.vmdk.vmdk-delta-new
+ * step rename sd0.vmdk sd0-000000.vmdk
+ * step rewrite sd0-000000.vmdk 512 &lt;hex before&gt; &lt;hex after&gt; extent%20file%20name
+ * step sync-folder
+ * cleanup delete .sd0.vmdk.vmdk-delta-old
+ * plan-end
+ * committed
+ * </pre>
+ */
+final class JournalFormat {
+  static final String MAGIC = "vmdk-delta journal 1";
+  static final String PLAN_END = "plan-end";
+  static final String COMMITTED = "committed";
+
+  private static final HexFormat HEX = HexFormat.of();
+
+  /** What a journal file says. */
+  record Content(
+      String operation, String disk, Plan plan, boolean planComplete, boolean committed) {}
+
+  private JournalFormat() {}
+
+  static String header(String operation, Path disk) {
+    return MAGIC + "\n" + "operation " + operation + " " + name(disk) + "\n";
+  }
+
+  static String plan(Plan plan) {
+    StringBuilder sb = new StringBuilder();
+    for (FileStep step : plan.steps()) {
+      sb.append("step ").append(encode(step)).append('\n');
+    }
+    for (FileStep step : plan.cleanup()) {
+      sb.append("cleanup ").append(encode(step)).append('\n');
+    }
+    return sb.append(PLAN_END).append('\n').toString();
+  }
+
+  private static String encode(FileStep step) {
+    return step.journalEntry();
+  }
+
+  static String hex(byte[] bytes) {
+    return HEX.formatHex(bytes);
+  }
+
+  /**
+   * Reads a journal. Lines after a torn last line are ignored: a journal cut short before {@code
+   * plan-end} means no step was started, one cut before {@code committed} means not committed.
+   *
+   * @throws IllegalArgumentException when the text is not a journal of this format
+   */
+  static Content parse(String text, Path folder) {
+    String[] lines = text.split("\n", -1);
+    if (lines.length < 2 || !lines[0].equals(MAGIC)) {
+      throw new IllegalArgumentException("not a vmdk-delta journal");
+    }
+    String[] op = lines[1].split(" ");
+    if (op.length != 3 || !op[0].equals("operation")) {
+      throw new IllegalArgumentException("no operation line");
+    }
+    List<FileStep> steps = new ArrayList<>();
+    List<FileStep> cleanup = new ArrayList<>();
+    boolean planComplete = false;
+    boolean committed = false;
+    // A line counts only when its newline was written: the last element after split is partial.
+    for (int i = 2; i < lines.length - 1; i++) {
+      String line = lines[i];
+      if (line.equals(PLAN_END)) {
+        planComplete = true;
+      } else if (line.equals(COMMITTED)) {
+        committed = planComplete;
+      } else if (!planComplete && line.startsWith("step ")) {
+        steps.add(decode(line.substring(5), folder));
+      } else if (!planComplete && line.startsWith("cleanup ")) {
+        cleanup.add(decode(line.substring(8), folder));
+      } else {
+        throw new IllegalArgumentException("unexpected line " + (i + 1));
+      }
+    }
+    return new Content(op[1], unescape(op[2]), new Plan(steps, cleanup), planComplete, committed);
+  }
+
+  private static FileStep decode(String text, Path folder) {
+    String[] f = text.split(" ");
+    return switch (f[0]) {
+      case "create" ->
+          new FileStep.CreateFile(
+              folder.resolve(unescape(f[1])), new SparseFileImage(0, List.of()));
+      case "rename" ->
+          new FileStep.Rename(folder.resolve(unescape(f[1])), folder.resolve(unescape(f[2])));
+      case "rewrite" ->
+          new FileStep.Rewrite(
+              folder.resolve(unescape(f[1])),
+              new ByteRewrite(Long.parseLong(f[2]), HEX.parseHex(f[3]), HEX.parseHex(f[4])),
+              unescape(f[5]));
+      case "sync-folder" -> new FileStep.SyncFolder(folder);
+      case "delete" -> new FileStep.Delete(folder.resolve(unescape(f[1])));
+      default -> throw new IllegalArgumentException("unknown step " + f[0]);
+    };
+  }
+
+  static String name(Path path) {
+    return escape(path.getFileName().toString());
+  }
+
+  static String escape(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static String unescape(String s) {
+    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  }
+}

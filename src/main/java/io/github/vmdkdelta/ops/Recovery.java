@@ -1,0 +1,122 @@
+package io.github.vmdkdelta.ops;
+
+import io.github.vmdkdelta.vmdk.DiskInUseException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finishes the work of a vmdk-delta process that died: finds its journal, and either completes the
+ * operation (it had committed) or undoes every step it had done, in reverse.
+ */
+public final class Recovery {
+  /**
+   * What recovery did.
+   *
+   * @param disk the disk the interrupted operation was on
+   * @param operation make, delete, ...
+   * @param outcome "completed", "rolled back", or "nothing to undo"
+   */
+  public record Report(Path disk, String operation, String outcome) {
+    /** One line for the user. */
+    public String describe() {
+      return "recovered an interrupted '" + operation + "' of " + disk + ": " + outcome;
+    }
+  }
+
+  private final SafeFileOperations ops;
+
+  /**
+   * @param ops the file layer every change goes through
+   */
+  public Recovery(SafeFileOperations ops) {
+    this.ops = ops;
+  }
+
+  /** True when the folder of {@code disk} holds the journal of an interrupted operation. */
+  public static boolean pending(Path disk) {
+    return Files.exists(Journal.pathFor(disk));
+  }
+
+  /**
+   * Recovers the journal of {@code disk}, if there is one.
+   *
+   * @throws DiskInUseException when a live process holds the journal
+   * @throws IOException when the folder is in a state no automatic undo can handle
+   */
+  public Optional<Report> recoverIfNeeded(Path disk) throws IOException {
+    Path journal = Journal.pathFor(disk);
+    if (!Files.exists(journal)) {
+      return Optional.empty();
+    }
+    return recover(journal);
+  }
+
+  /** Recovers the journal of {@code folder}, if there is one. */
+  public Optional<Report> recoverFolder(Path folder) throws IOException {
+    Path journal = folder.resolve(Journal.NAME);
+    return Files.exists(journal) ? recover(journal) : Optional.empty();
+  }
+
+  private Optional<Report> recover(Path journal) throws IOException {
+    Path folder = journal.toAbsolutePath().getParent();
+    try (FileChannel ch =
+        FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock lock = tryLock(ch);
+      if (lock == null) {
+        throw new DiskInUseException(
+            journal,
+            "journal",
+            "another vmdk-delta process is working in this folder; wait for it to finish");
+      }
+      byte[] bytes = Files.readAllBytes(journal);
+      JournalFormat.Content content;
+      try {
+        content = JournalFormat.parse(new String(bytes, StandardCharsets.UTF_8), folder);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(
+            journal + ": journal unreadable (" + e.getMessage() + "); not touching anything");
+      }
+      String outcome;
+      if (!content.planComplete()) {
+        outcome = "nothing had been changed yet";
+      } else if (content.committed()) {
+        for (FileStep step : content.plan().cleanup()) {
+          if (step instanceof FileStep.Delete d && Files.exists(d.path())) {
+            step.apply(ops);
+          }
+        }
+        outcome = "completed";
+      } else {
+        List<FileStep> steps = new ArrayList<>(content.plan().steps());
+        for (int i = steps.size() - 1; i >= 0; i--) {
+          steps.get(i).undo(ops);
+        }
+        outcome = "rolled back";
+      }
+      ops.syncFolder(folder);
+      ops.delete(journal);
+      ops.syncFolder(folder);
+      return Optional.of(new Report(folder.resolve(content.disk()), content.operation(), outcome));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static FileLock tryLock(FileChannel ch) throws IOException {
+    try {
+      return ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null;
+    }
+  }
+}
