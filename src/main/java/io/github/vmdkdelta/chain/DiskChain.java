@@ -33,6 +33,14 @@ public final class DiskChain {
    * @throws BrokenChainException when a parent is missing, a capacity differs, or hints loop
    */
   public static DiskChain open(Path leaf) throws IOException {
+    return open(leaf, false);
+  }
+
+  /**
+   * Opens the chain that ends in {@code leaf}; with {@code allowOutside}, parent hints that leave
+   * the leaf's folder are followed as well.
+   */
+  public static DiskChain open(Path leaf, boolean allowOutside) throws IOException {
     List<DiskLayer> layers = new ArrayList<>();
     Set<Object> seen = new HashSet<>();
     Path path = leaf;
@@ -81,7 +89,7 @@ public final class DiskChain {
       if (layer.parentHint().isEmpty()) {
         return new DiskChain(layers);
       }
-      path = ParentHint.resolve(path, layer.parentHint().get());
+      path = ParentHint.resolve(path, layer.parentHint().get(), allowOutside);
     }
   }
 

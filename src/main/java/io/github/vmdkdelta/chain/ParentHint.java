@@ -20,6 +20,23 @@ public final class ParentHint {
    * @throws BrokenChainException when the hint is empty or leaves the folder
    */
   public static Path resolve(Path child, String hint) throws BrokenChainException {
+    return resolve(child, hint, false);
+  }
+
+  /**
+   * The parent's path; with {@code allowOutside}, absolute hints and hints leaving the folder are
+   * followed too (for reading only: operations never rename such a parent).
+   */
+  public static Path resolve(Path child, String hint, boolean allowOutside)
+      throws BrokenChainException {
+    if (allowOutside && !hint.isEmpty() && hint.indexOf('\0') < 0) {
+      Path folder = child.toAbsolutePath().getParent();
+      try {
+        return folder.resolve(hint.replace('\\', '/')).normalize();
+      } catch (java.nio.file.InvalidPathException e) {
+        throw unsafe(child, hint);
+      }
+    }
     String h = hint.replace('\\', '/');
     if (h.isEmpty()
         || h.startsWith("/")

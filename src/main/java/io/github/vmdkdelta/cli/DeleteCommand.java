@@ -30,7 +30,7 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DeleteDelta delete = new DeleteDelta(new SafeFileOperations());
+    DeleteDelta delete = new DeleteDelta(new SafeFileOperations(), root.options());
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     if (root.dryRun) {

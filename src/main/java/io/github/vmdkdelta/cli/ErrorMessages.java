@@ -17,7 +17,7 @@ final class ErrorMessages {
     } else if (e instanceof NoSuchFileException f) {
       text = f.getFile() + ": no such file";
     } else if (e instanceof AccessDeniedException f) {
-      text = f.getFile() + ": permission denied";
+      text = f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "permission denied");
     } else if (e instanceof FileAlreadyExistsException f) {
       text = f.getFile() + ": already exists";
     } else if (e instanceof FileSystemException f && f.getFile() != null) {

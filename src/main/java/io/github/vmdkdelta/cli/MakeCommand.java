@@ -32,7 +32,7 @@ final class MakeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    MakeDelta make = new MakeDelta(new SafeFileOperations(), new SecureRandom());
+    MakeDelta make = new MakeDelta(new SafeFileOperations(), new SecureRandom(), root.options());
     var out = spec.commandLine().getOut();
     if (root.dryRun) {
       if (Recovery.pending(disk)) {
@@ -43,6 +43,7 @@ final class MakeCommand implements Callable<Integer> {
                     + " real run recovers it first");
       }
       MakeDelta.MakePlan plan = make.plan(disk);
+      plan.warnings().forEach(w -> spec.commandLine().getErr().println("vmdk-delta: " + w));
       out.println(
           "would make a delta on "
               + disk

@@ -26,6 +26,27 @@ final class RootCommand implements Runnable {
       description = "Print the planned file steps and change nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--force",
+      scope = ScopeType.INHERIT,
+      description =
+          "Go ahead despite a VMware lock (.lck), after saying who holds it. Only for a stale lock"
+              + " left by a crash: never while the VM runs.")
+  boolean force;
+
+  @Option(
+      names = "--allow-parent-outside-folder",
+      scope = ScopeType.INHERIT,
+      description =
+          "Follow parent hints that are absolute or leave the disk's folder (read only: such a"
+              + " parent is never renamed).")
+  boolean allowParentOutsideFolder;
+
+  /** The safety overrides given on the command line. */
+  io.github.vmdkdelta.ops.Options options() {
+    return new io.github.vmdkdelta.ops.Options(force, allowParentOutsideFolder);
+  }
+
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override

@@ -2,7 +2,6 @@ package io.github.vmdkdelta.ops;
 
 import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.chain.DiskLayer;
-import io.github.vmdkdelta.chain.VmwareLock;
 import io.github.vmdkdelta.vmdk.ByteRewrite;
 import io.github.vmdkdelta.vmdk.Descriptor;
 import io.github.vmdkdelta.vmdk.UnsupportedImageException;
@@ -17,12 +16,20 @@ import java.util.List;
  */
 public final class DeleteDelta {
   private final SafeFileOperations ops;
+  private final Options options;
 
   /**
    * @param ops the file layer every change goes through
+   * @param options safety overrides the user asked for
    */
-  public DeleteDelta(SafeFileOperations ops) {
+  public DeleteDelta(SafeFileOperations ops, Options options) {
     this.ops = ops;
+    this.options = options;
+  }
+
+  /** A delete with every safety check on. */
+  public DeleteDelta(SafeFileOperations ops) {
+    this(ops, Options.DEFAULT);
   }
 
   /** What {@code delete} will do, checked in full; nothing is changed. */
@@ -39,7 +46,7 @@ public final class DeleteDelta {
    *     or in use, or a name is taken
    */
   public DeletePlan plan(Path disk) throws IOException {
-    DiskChain chain = DiskChain.open(disk);
+    DiskChain chain = DiskChain.open(disk, options.allowParentsOutsideFolder());
     DiskLayer leaf = chain.leaf();
     if (!leaf.isDelta()) {
       throw new UnsupportedImageException(
@@ -56,9 +63,14 @@ public final class DeleteDelta {
               + leaf.parentHint().orElseThrow()
               + "); delete only renames files within the disk's folder");
     }
+    SafetyChecks safety = new SafetyChecks(options);
     for (DiskLayer layer : chain.layers()) {
-      VmwareLock.requireUnlocked(layer.path());
+      safety.requireUnlocked(layer.path());
     }
+    safety.requireVmOff(disk);
+    safety.requireNotInSnapshotList(parent.path());
+    safety.requireNoOtherChildren(
+        parent.path(), List.of(disk), "renaming " + parent.path().getFileName());
     List<String> warnings = new ArrayList<>();
     if (!leaf.parentCid().orElseThrow().equals(parent.cid())) {
       warnings.add(
@@ -83,6 +95,8 @@ public final class DeleteDelta {
                 0, Descriptor.encodeName(disk.getFileName().toString(), charset, parent.path()));
     ByteRewrite extentLine = parent.extent().descriptorRewrite(renamed);
     Path folder = DiskNames.folderOf(disk);
+    safety.requireRoom(folder, 0);
+    warnings.addAll(safety.warnings());
     Plan plan =
         new Plan(
             List.of(

@@ -2,7 +2,6 @@ package io.github.vmdkdelta.ops;
 
 import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.chain.DiskLayer;
-import io.github.vmdkdelta.chain.VmwareLock;
 import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.ByteRewrite;
 import io.github.vmdkdelta.vmdk.ContentId;
@@ -25,18 +24,32 @@ import java.util.random.RandomGenerator;
 public final class MakeDelta {
   private final SafeFileOperations ops;
   private final RandomGenerator random;
+  private final Options options;
 
   /**
    * @param ops the file layer every change goes through
    * @param random source of the new CID and identity values
+   * @param options safety overrides the user asked for
    */
-  public MakeDelta(SafeFileOperations ops, RandomGenerator random) {
+  public MakeDelta(SafeFileOperations ops, RandomGenerator random, Options options) {
     this.ops = ops;
     this.random = random;
+    this.options = options;
+  }
+
+  /** A make with every safety check on. */
+  public MakeDelta(SafeFileOperations ops, RandomGenerator random) {
+    this(ops, random, Options.DEFAULT);
   }
 
   /** What {@code make} will do, checked in full; nothing is changed. */
-  public record MakePlan(Path disk, Path frozen, ContentId childCid, ContentId parentCid, Plan plan)
+  public record MakePlan(
+      Path disk,
+      Path frozen,
+      ContentId childCid,
+      ContentId parentCid,
+      Plan plan,
+      List<String> warnings)
       implements Transaction.Planned {}
 
   /** What {@code make} did. */
@@ -49,11 +62,13 @@ public final class MakeDelta {
    *     or in use, or a name is taken
    */
   public MakePlan plan(Path disk) throws IOException {
-    DiskChain chain = DiskChain.open(disk);
+    DiskChain chain = DiskChain.open(disk, options.allowParentsOutsideFolder());
     DiskLayer leaf = chain.leaf();
+    SafetyChecks safety = new SafetyChecks(options);
     for (DiskLayer layer : chain.layers()) {
-      VmwareLock.requireUnlocked(layer.path());
+      safety.requireUnlocked(layer.path());
     }
+    safety.requireVmOff(disk);
     SparseExtentHeader header = leaf.extent().header();
     if (header.uncleanShutdown()) {
       throw new DiskInUseException(
@@ -81,7 +96,10 @@ public final class MakeDelta {
     Path staged = DiskNames.newDeltaName(disk);
     DiskNames.requireFree(frozen, "make needs it for the frozen disk");
     DiskNames.requireFree(staged, "it is left from an interrupted vmdk-delta run");
-    VmwareLock.requireUnlocked(frozen);
+    safety.requireUnlocked(frozen);
+    safety.requireNotInSnapshotList(disk);
+    safety.requireNoOtherChildren(
+        disk, chain.layers().stream().map(DiskLayer::path).toList(), "renaming it");
 
     var charset = leaf.descriptor().fileNameCharset(disk);
     String frozenName = frozen.getFileName().toString();
@@ -106,6 +124,8 @@ public final class MakeDelta {
         DeltaExtentBuilder.build(
             header.capacity(), header.grainSize(), header.numGTEsPerGT(), text);
 
+    Path folder = DiskNames.folderOf(disk);
+    safety.requireRoom(folder, child.writtenBytes());
     Plan plan =
         new Plan(
             List.of(
@@ -113,9 +133,9 @@ public final class MakeDelta {
                 new FileStep.Rename(disk, frozen),
                 new FileStep.Rewrite(frozen, extentLine, "extent file name"),
                 new FileStep.Rename(staged, disk),
-                new FileStep.SyncFolder(DiskNames.folderOf(disk))),
+                new FileStep.SyncFolder(folder)),
             List.of());
-    return new MakePlan(disk, frozen, cid, leaf.cid(), plan);
+    return new MakePlan(disk, frozen, cid, leaf.cid(), plan, safety.warnings());
   }
 
   /**
@@ -125,6 +145,8 @@ public final class MakeDelta {
   public MakeResult run(Path disk) throws IOException {
     var outcome = Transaction.execute(ops, disk, "make", this::plan);
     MakePlan plan = outcome.planned();
-    return new MakeResult(disk, plan.frozen(), plan.childCid(), outcome.notes());
+    List<String> warnings = new java.util.ArrayList<>(plan.warnings());
+    warnings.addAll(outcome.notes());
+    return new MakeResult(disk, plan.frozen(), plan.childCid(), warnings);
   }
 }

@@ -1,0 +1,99 @@
+package io.github.vmdkdelta.ops;
+
+import io.github.vmdkdelta.chain.FolderScan;
+import io.github.vmdkdelta.chain.VmwareLock;
+import io.github.vmdkdelta.vmdk.DiskInUseException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The checks an operation makes on its folder before changing anything: locks, other disks and
+ * files that depend on a name, room to write. Overrides the user allowed become warnings.
+ */
+final class SafetyChecks {
+  /** Kept free beyond what an operation writes: journal, folder entries, file system slack. */
+  static final long SPACE_MARGIN_BYTES = 1 << 20;
+
+  private final Options options;
+  private final List<String> warnings = new ArrayList<>();
+
+  SafetyChecks(Options options) {
+    this.options = options;
+  }
+
+  /** Warnings for the user: locks overridden with --force. */
+  List<String> warnings() {
+    return List.copyOf(warnings);
+  }
+
+  /** Refuses when {@code file} carries a VMware lock, unless --force. */
+  void requireUnlocked(Path file) throws IOException {
+    Optional<VmwareLock> lock = VmwareLock.find(file);
+    if (lock.isEmpty()) {
+      return;
+    }
+    if (!options.force()) {
+      VmwareLock.requireUnlocked(file);
+    }
+    warnings.add("warning: " + file + ": ignoring the VMware lock (" + lock.get().describe() + ")");
+  }
+
+  /** Refuses when a VM configuration in the folder names {@code disk} and is locked (VM on). */
+  void requireVmOff(Path disk) throws IOException {
+    for (Path vmx : FolderScan.filesNaming(disk, ".vmx")) {
+      requireUnlocked(vmx);
+    }
+  }
+
+  /** Refuses when a Workstation snapshot list names a file the operation renames. */
+  void requireNotInSnapshotList(Path renamed) throws IOException {
+    List<Path> lists = FolderScan.filesNaming(renamed, ".vmsd");
+    if (!lists.isEmpty()) {
+      throw new DiskInUseException(
+          renamed,
+          "name",
+          "VMware Workstation's snapshot list "
+              + lists.get(0).getFileName()
+              + " names this file; renaming it would break those snapshots: use Workstation's"
+              + " snapshot manager for this VM");
+    }
+  }
+
+  /**
+   * Refuses when another disk in the folder, outside {@code chain}, has {@code target} as parent.
+   */
+  void requireNoOtherChildren(Path target, List<Path> chain, String consequence)
+      throws IOException {
+    List<Path> children = FolderScan.childrenOf(target, chain);
+    if (!children.isEmpty()) {
+      throw new DiskInUseException(
+          target,
+          "children",
+          children.get(0).getFileName()
+              + " is another delta of this disk; "
+              + consequence
+              + " would break it");
+    }
+  }
+
+  /** Refuses when the folder cannot take the writes: read-only, or not enough free space. */
+  void requireRoom(Path folder, long bytes) throws IOException {
+    if (!Files.isWritable(folder)) {
+      throw new AccessDeniedException(folder.toString(), null, "folder is not writable");
+    }
+    long free = Files.getFileStore(folder).getUsableSpace();
+    long needed = bytes + SPACE_MARGIN_BYTES;
+    if (free < needed) {
+      throw new FileSystemException(
+          folder.toString(),
+          null,
+          "not enough free space (" + free + " bytes free, " + needed + " needed)");
+    }
+  }
+}
