@@ -2,7 +2,6 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.DeleteDelta;
 import io.github.vmdkdelta.ops.Recovery;
-import io.github.vmdkdelta.ops.SafeFileOperations;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -30,7 +29,7 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DeleteDelta delete = new DeleteDelta(new SafeFileOperations(), root.options());
+    DeleteDelta delete = new DeleteDelta(TestHooks.fileOperations(), root.options());
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     if (root.dryRun) {

@@ -2,7 +2,6 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.MakeDelta;
 import io.github.vmdkdelta.ops.Recovery;
-import io.github.vmdkdelta.ops.SafeFileOperations;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
@@ -32,7 +31,7 @@ final class MakeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    MakeDelta make = new MakeDelta(new SafeFileOperations(), new SecureRandom(), root.options());
+    MakeDelta make = new MakeDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
     var out = spec.commandLine().getOut();
     if (root.dryRun) {
       if (Recovery.pending(disk)) {

@@ -1,7 +1,6 @@
 package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.Recovery;
-import io.github.vmdkdelta.ops.SafeFileOperations;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,7 +31,8 @@ final class RecoverCommand implements Callable<Integer> {
     if (!Files.isDirectory(folder)) {
       throw new NoSuchFileException(folder.toString());
     }
-    Optional<Recovery.Report> report = new Recovery(new SafeFileOperations()).recoverFolder(folder);
+    Optional<Recovery.Report> report =
+        new Recovery(TestHooks.fileOperations()).recoverFolder(folder);
     spec.commandLine()
         .getOut()
         .println(report.map(Recovery.Report::describe).orElse(folder + ": nothing to recover"));
