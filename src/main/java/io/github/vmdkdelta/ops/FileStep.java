@@ -108,6 +108,11 @@ public sealed interface FileStep {
 
     @Override
     public void undo(SafeFileOperations ops) throws IOException {
+      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        // Only a repeated recovery sees this: undoing a later step already renamed the file back,
+        // and undo runs in reverse, so this rewrite was undone before that.
+        return;
+      }
       byte[] now = ops.read(path, change.offset(), change.before().length);
       if (Arrays.equals(now, change.after())) {
         ops.rewrite(path, change.offset(), change.before());

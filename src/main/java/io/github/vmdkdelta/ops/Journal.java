@@ -58,6 +58,11 @@ final class Journal implements Closeable {
     } catch (IOException | RuntimeException e) {
       journal.abandon(e);
       throw e;
+    } catch (Error e) {
+      // Dying (out of memory, or a test's simulated crash): leave the journal for recovery, but
+      // release the lock as the operating system would.
+      ch.close();
+      throw e;
     }
     return journal;
   }
@@ -68,6 +73,16 @@ final class Journal implements Closeable {
     ops.syncFolder(path.toAbsolutePath().getParent());
   }
 
+  /** Records that step {@code index} of the plan is done. */
+  void markDone(int index) throws IOException {
+    append("done " + index + "\n");
+  }
+
+  /** Records that step {@code index} of the plan is undone. */
+  void markUndone(int index) throws IOException {
+    append("undone " + index + "\n");
+  }
+
   /** Records that every step is done: from here on, recovery completes instead of undoing. */
   void markCommitted() throws IOException {
     append(JournalFormat.COMMITTED + "\n");
@@ -75,6 +90,16 @@ final class Journal implements Closeable {
 
   private void append(String text) throws IOException {
     ops.append(channel, path, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The same journal, written through other operations (rollback writes without faults). */
+  Journal withOperations(SafeFileOperations other) {
+    return new Journal(other, path, channel);
+  }
+
+  /** A journal reopened by recovery, to record its progress. */
+  static Journal reopened(SafeFileOperations ops, Path path, FileChannel channel) {
+    return new Journal(ops, path, channel);
   }
 
   /** Removes the journal: the operation is over, done or undone. */

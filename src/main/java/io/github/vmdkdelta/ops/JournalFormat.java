@@ -7,8 +7,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The text of a journal: the operation, its steps with file names relative to the folder (so that a
@@ -24,8 +26,14 @@ import java.util.List;
  * step sync-folder
  * cleanup delete .sd0.vmdk.vmdk-delta-old
  * plan-end
+ * done 0
+ * done 1
+ * ...
  * committed
  * </pre>
+ *
+ * <p>{@code done K} is written after step K succeeded; a rollback writes {@code undone K} after
+ * undoing step K, so that a rollback interrupted in turn resumes where it stopped.
  */
 final class JournalFormat {
   static final String MAGIC = "vmdk-delta journal 1";
@@ -36,7 +44,18 @@ final class JournalFormat {
 
   /** What a journal file says. */
   record Content(
-      String operation, String disk, Plan plan, boolean planComplete, boolean committed) {}
+      String operation,
+      String disk,
+      Plan plan,
+      boolean planComplete,
+      boolean committed,
+      Set<Integer> done,
+      Set<Integer> undone) {
+    /** Index of the last step recorded done, -1 for none. */
+    int lastDone() {
+      return done.stream().mapToInt(Integer::intValue).max().orElse(-1);
+    }
+  }
 
   private JournalFormat() {}
 
@@ -71,7 +90,12 @@ final class JournalFormat {
    */
   static Content parse(String text, Path folder) {
     String[] lines = text.split("\n", -1);
-    if (lines.length < 2 || !lines[0].equals(MAGIC)) {
+    if ((MAGIC + "\n").startsWith(text) || (lines.length == 2 && lines[0].equals(MAGIC))) {
+      // Cut short while its first lines were written: no plan, so no step was started.
+      return new Content(
+          "unknown", ".", new Plan(List.of(), List.of()), false, false, Set.of(), Set.of());
+    }
+    if (!lines[0].equals(MAGIC)) {
       throw new IllegalArgumentException("not a vmdk-delta journal");
     }
     String[] op = lines[1].split(" ");
@@ -82,6 +106,8 @@ final class JournalFormat {
     List<FileStep> cleanup = new ArrayList<>();
     boolean planComplete = false;
     boolean committed = false;
+    Set<Integer> done = new HashSet<>();
+    Set<Integer> undone = new HashSet<>();
     // A line counts only when its newline was written: the last element after split is partial.
     for (int i = 2; i < lines.length - 1; i++) {
       String line = lines[i];
@@ -89,6 +115,10 @@ final class JournalFormat {
         planComplete = true;
       } else if (line.equals(COMMITTED)) {
         committed = planComplete;
+      } else if (planComplete && line.startsWith("done ")) {
+        done.add(Integer.parseInt(line.substring(5)));
+      } else if (planComplete && line.startsWith("undone ")) {
+        undone.add(Integer.parseInt(line.substring(7)));
       } else if (!planComplete && line.startsWith("step ")) {
         steps.add(decode(line.substring(5), folder));
       } else if (!planComplete && line.startsWith("cleanup ")) {
@@ -97,7 +127,8 @@ final class JournalFormat {
         throw new IllegalArgumentException("unexpected line " + (i + 1));
       }
     }
-    return new Content(op[1], unescape(op[2]), new Plan(steps, cleanup), planComplete, committed);
+    return new Content(
+        op[1], unescape(op[2]), new Plan(steps, cleanup), planComplete, committed, done, undone);
   }
 
   private static FileStep decode(String text, Path folder) {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,47 +68,52 @@ public final class Recovery {
 
   private Optional<Report> recover(Path journal) throws IOException {
     Path folder = journal.toAbsolutePath().getParent();
-    try (FileChannel ch =
-        FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      FileLock lock = tryLock(ch);
-      if (lock == null) {
+    FileChannel ch;
+    try {
+      ch = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (NoSuchFileException e) {
+      return Optional.empty(); // the operation that held it has just finished
+    }
+    try (ch) {
+      if (tryLock(ch) == null) {
         throw new DiskInUseException(
             journal,
             "journal",
             "another vmdk-delta process is working in this folder; wait for it to finish");
       }
-      byte[] bytes = Files.readAllBytes(journal);
+      String text = new String(Files.readAllBytes(journal), StandardCharsets.UTF_8);
       JournalFormat.Content content;
       try {
-        content = JournalFormat.parse(new String(bytes, StandardCharsets.UTF_8), folder);
+        content = JournalFormat.parse(text, folder);
       } catch (IllegalArgumentException e) {
         throw new IOException(
             journal + ": journal unreadable (" + e.getMessage() + "); not touching anything");
       }
-      String outcome;
-      if (!content.planComplete()) {
-        outcome = "nothing had been changed yet";
-      } else if (content.committed()) {
-        for (FileStep step : content.plan().cleanup()) {
-          if (step instanceof FileStep.Delete d && Files.exists(d.path())) {
-            step.apply(ops);
-          }
-        }
-        outcome = "completed";
-      } else {
-        List<FileStep> steps = new ArrayList<>(content.plan().steps());
-        for (int i = steps.size() - 1; i >= 0; i--) {
-          steps.get(i).undo(ops);
-        }
-        outcome = "rolled back";
-      }
+      String outcome = undoOrComplete(content, Journal.reopened(ops, journal, ch));
       ops.syncFolder(folder);
       ops.delete(journal);
       ops.syncFolder(folder);
       return Optional.of(new Report(folder.resolve(content.disk()), content.operation(), outcome));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
     }
+  }
+
+  private String undoOrComplete(JournalFormat.Content content, Journal journal) throws IOException {
+    if (!content.planComplete()) {
+      return "nothing had been changed yet";
+    }
+    if (content.committed()) {
+      for (FileStep step : content.plan().cleanup()) {
+        if (!(step instanceof FileStep.Delete d) || Files.exists(d.path())) {
+          step.apply(ops);
+        }
+      }
+      return "completed";
+    }
+    List<FileStep> steps = content.plan().steps();
+    // The step after the last one marked done may have run (its mark not yet written).
+    int upTo = Math.min(content.lastDone() + 1, steps.size() - 1);
+    Transaction.undo(ops, journal, steps, upTo, content.undone());
+    return "rolled back";
   }
 
   private static FileLock tryLock(FileChannel ch) throws IOException {

@@ -2,9 +2,7 @@ package io.github.vmdkdelta.ops;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -28,45 +26,81 @@ final class Transaction {
    *     when the rollback itself failed (the journal is then kept for {@link Recovery})
    */
   List<String> run(Journal journal, Plan plan) throws IOException {
-    journal.writePlan(plan);
-    Deque<FileStep> done = new ArrayDeque<>();
-    for (FileStep step : plan.steps()) {
+    try {
+      journal.writePlan(plan);
+    } catch (IOException | RuntimeException e) {
+      // No step has started: the journal only has to go.
+      journal.remove();
+      throw e;
+    }
+    List<FileStep> steps = plan.steps();
+    for (int i = 0; i < steps.size(); i++) {
       try {
-        step.apply(ops);
+        steps.get(i).apply(ops);
+        journal.markDone(i);
       } catch (IOException | RuntimeException e) {
-        rollBack(done, e);
-        journal.remove();
+        rollBack(journal, steps, i, e);
         throw e;
       }
-      done.push(step);
     }
-    journal.markCommitted();
+    try {
+      journal.markCommitted();
+    } catch (IOException | RuntimeException e) {
+      rollBack(journal, steps, steps.size() - 1, e);
+      throw e;
+    }
+    // Past the commit point the operation has happened: failures are only warnings, and a journal
+    // left behind is completed (a no-op) by the next run.
     List<String> warnings = new ArrayList<>();
     for (FileStep step : plan.cleanup()) {
       try {
         step.apply(ops);
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         warnings.add("warning: could not " + step.describe() + ": " + e.getMessage());
       }
     }
-    journal.remove();
+    if (!warnings.isEmpty()) {
+      warnings.add("warning: the journal is kept; the next vmdk-delta run in this folder finishes");
+      return warnings;
+    }
+    try {
+      journal.remove();
+    } catch (IOException | RuntimeException e) {
+      warnings.add("warning: could not remove the journal, the next run will: " + e.getMessage());
+    }
     return warnings;
   }
 
-  private void rollBack(Deque<FileStep> done, Exception cause) throws RollbackFailedException {
-    SafeFileOperations undo = ops.withoutFaults();
-    List<String> failed = new ArrayList<>();
-    while (!done.isEmpty()) {
-      FileStep step = done.pop();
-      try {
-        step.undo(undo);
-      } catch (IOException | RuntimeException e) {
-        failed.add(step.describe());
-        cause.addSuppressed(e);
+  /**
+   * Undoes steps {@code upTo} down to 0, recording each in the journal. Step {@code upTo} may have
+   * failed part-way or succeeded before its mark; undo is decided by what is on disk, and a step
+   * whose effect is absent is left alone.
+   */
+  static void undo(
+      SafeFileOperations ops,
+      Journal journal,
+      List<FileStep> steps,
+      int upTo,
+      java.util.Set<Integer> alreadyUndone)
+      throws IOException {
+    for (int i = upTo; i >= 0; i--) {
+      if (!alreadyUndone.contains(i)) {
+        steps.get(i).undo(ops);
+        journal.markUndone(i);
       }
     }
-    if (!failed.isEmpty()) {
-      throw new RollbackFailedException(cause, failed);
+  }
+
+  /** Undoes steps {@code failed} down to 0 and removes the journal, or keeps it for recovery. */
+  private void rollBack(Journal journal, List<FileStep> steps, int failed, Exception cause)
+      throws RollbackFailedException {
+    SafeFileOperations undo = ops.withoutFaults();
+    try {
+      undo(undo, journal.withOperations(undo), steps, failed, java.util.Set.of());
+      journal.withOperations(undo).remove();
+    } catch (IOException | RuntimeException e) {
+      cause.addSuppressed(e);
+      throw new RollbackFailedException(cause, e);
     }
   }
 
@@ -79,6 +113,7 @@ final class Transaction {
       SafeFileOperations ops, Path disk, String operation, Planner<P> planner) throws IOException {
     List<String> notes = new ArrayList<>();
     new Recovery(ops).recoverIfNeeded(disk).ifPresent(r -> notes.add(r.describe()));
+    planner.plan(disk);
     try (Journal journal = Journal.begin(ops, disk, operation)) {
       P planned;
       try {

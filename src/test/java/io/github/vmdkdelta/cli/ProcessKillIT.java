@@ -1,0 +1,148 @@
+package io.github.vmdkdelta.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vmdkdelta.testing.ExternalTools;
+import io.github.vmdkdelta.testing.FolderSnapshot;
+import io.github.vmdkdelta.testing.QemuDisks;
+import io.github.vmdkdelta.testing.ToolProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills the real vmdk-delta process before each of its file changes in turn, then recovers from a
+ * fresh process: the folder must hold the disk as before, or a complete, valid snapshot.
+ */
+class ProcessKillIT {
+  @TempDir Path root;
+
+  private Path template(boolean withDelta) throws IOException {
+    Path folder = Files.createDirectories(root.resolve(withDelta ? "t-delta" : "t-base"));
+    Path disk = QemuDisks.base(folder, "sd0.vmdk", "64M");
+    QemuDisks.write(disk, 0, 65536, 0x31);
+    if (withDelta) {
+      ToolProcess.run(List.of(), "make", disk.toString()).expectSuccess();
+      QemuDisks.write(disk, 1 << 20, 65536, 0x32);
+    }
+    return folder;
+  }
+
+  private Path copyOf(Path template, String name) throws IOException {
+    Path folder = Files.createDirectories(root.resolve(name));
+    try (Stream<Path> files = Files.list(template)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.copy(f, folder.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+    return folder;
+  }
+
+  @Test
+  void makeKilledAtEveryStepIsRecovered() throws IOException {
+    Path template = template(false);
+    Path raw = QemuDisks.toRaw(template.resolve("sd0.vmdk"), root.resolve("before.raw"));
+    Map<String, String> before = FolderSnapshot.of(template).entries();
+    int newStates = 0;
+    for (int k = 1; ; k++) {
+      Path folder = copyOf(template, "make-" + k);
+      Path disk = folder.resolve("sd0.vmdk");
+      var killed =
+          ToolProcess.run(List.of("-Dvmdk-delta.test.haltAtIo=" + k), "make", disk.toString());
+      ToolProcess.run(List.of(), "recover", folder.toString()).expectSuccess();
+      Map<String, String> now = FolderSnapshot.of(folder).entries();
+      if (!now.equals(before)) {
+        assertThat(now.keySet())
+            .as("kill at %d", k)
+            .isEqualTo(Set.of("sd0.vmdk", "sd0-000000.vmdk"));
+        assertValidSnapshot(folder, raw);
+        newStates++;
+      }
+      if (killed.exitCode() != TestHooks.HALT_STATUS) {
+        killed.expectSuccess();
+        assertThat(k).as("file changes of make").isGreaterThan(10);
+        break;
+      }
+    }
+    assertThat(newStates).as("kills after the commit point complete the snapshot").isPositive();
+  }
+
+  @Test
+  void deleteKilledAtEveryStepIsRecovered() throws IOException {
+    Path template = template(true);
+    Path rawBefore = QemuDisks.toRaw(template.resolve("sd0.vmdk"), root.resolve("with.raw"));
+    Path rawParent =
+        QemuDisks.toRaw(template.resolve("sd0-000000.vmdk"), root.resolve("parent.raw"));
+    Map<String, String> before = FolderSnapshot.of(template).entries();
+    for (int k = 1; ; k++) {
+      Path folder = copyOf(template, "delete-" + k);
+      Path disk = folder.resolve("sd0.vmdk");
+      var killed =
+          ToolProcess.run(List.of("-Dvmdk-delta.test.haltAtIo=" + k), "delete", disk.toString());
+      ToolProcess.run(List.of(), "recover", folder.toString()).expectSuccess();
+      Map<String, String> now = FolderSnapshot.of(folder).entries();
+      if (now.equals(before)) {
+        compare(folder, "sd0.vmdk", rawBefore);
+      } else {
+        assertThat(now.keySet()).as("kill at %d", k).isEqualTo(Set.of("sd0.vmdk"));
+        compare(folder, "sd0.vmdk", rawParent);
+      }
+      if (killed.exitCode() != TestHooks.HALT_STATUS) {
+        killed.expectSuccess();
+        break;
+      }
+    }
+  }
+
+  private static void assertValidSnapshot(Path folder, Path raw) throws IOException {
+    Path qemuImg = ExternalTools.require(ExternalTools.QEMU_IMG);
+    ExternalTools.run(folder, qemuImg, "check", "sd0.vmdk").expectSuccess();
+    compare(folder, "sd0.vmdk", raw);
+    String descriptor = QemuDisks.descriptor(folder.resolve("sd0-000000.vmdk"));
+    assertThat(descriptor).contains("SPARSE \"sd0-000000.vmdk\"");
+  }
+
+  private static void compare(Path folder, String disk, Path raw) throws IOException {
+    Path qemuImg = ExternalTools.require(ExternalTools.QEMU_IMG);
+    ExternalTools.run(folder, qemuImg, "compare", "-f", "vmdk", "-F", "raw", disk, raw.toString())
+        .expectSuccess();
+  }
+
+  @Test
+  void twoProcessesOnOneDiskOneWinsTheOtherRefuses() throws Exception {
+    Path folder = template(false);
+    Path disk = folder.resolve("sd0.vmdk");
+    Path logA = root.resolve("a.log");
+    // A pauses while it holds the journal (its second file change is writing the journal).
+    Process a =
+        ToolProcess.start(
+            List.of("-Dvmdk-delta.test.pauseAtIo=2", "-Dvmdk-delta.test.pauseMillis=4000"),
+            logA,
+            "make",
+            disk.toString());
+    Path journal = folder.resolve(".vmdk-delta-journal");
+    for (int i = 0; i < 200 && !Files.exists(journal); i++) {
+      Thread.sleep(25);
+    }
+    assertThat(journal).as("A holds the journal").exists();
+    var b = ToolProcess.run(List.of(), "make", disk.toString());
+    assertThat(a.waitFor()).as(Files.readString(logA)).isZero();
+    assertThat(b.exitCode()).as(b.output()).isEqualTo(7);
+    assertThat(b.output()).contains("another vmdk-delta");
+    Set<String> names;
+    try (Stream<Path> files = Files.list(folder)) {
+      names = files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+    }
+    assertThat(names).isEqualTo(Set.of("sd0.vmdk", "sd0-000000.vmdk"));
+    ExternalTools.run(folder, ExternalTools.require(ExternalTools.QEMU_IMG), "check", "sd0.vmdk")
+        .expectSuccess();
+  }
+}
