@@ -25,6 +25,16 @@ public final class Main {
     }
   }
 
+  private static String usageMessage(CommandLine.ParameterException ex) {
+    if (ex.getCause() instanceof java.nio.file.InvalidPathException) {
+      return "cannot use this file name: Java reads names in this system's charset ("
+          + System.getProperty("sun.jnu.encoding")
+          + "), which cannot hold some of its characters; use a UTF-8 locale (for example"
+          + " LC_ALL=C.UTF-8) or run through bin/vmdk-delta, which sets one";
+    }
+    return ex.getMessage().replace('\n', ' ') + " (try 'vmdk-delta --help')";
+  }
+
   /**
    * Runs the command with the given streams and returns the exit code; never exits the JVM.
    *
@@ -38,8 +48,7 @@ public final class Main {
     cl.setErr(err);
     cl.setParameterExceptionHandler(
         (ex, a) -> {
-          err.println(
-              "vmdk-delta: " + ex.getMessage().replace('\n', ' ') + " (try 'vmdk-delta --help')");
+          err.println("vmdk-delta: " + usageMessage(ex));
           err.flush();
           return ExitCode.USAGE;
         });
