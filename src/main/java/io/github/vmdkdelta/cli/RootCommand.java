@@ -10,7 +10,12 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Snapshots for VMware .vmdk disks without a snapshot manager.",
-    subcommands = {MakeCommand.class, DeleteCommand.class, RecoverCommand.class},
+    subcommands = {
+      MakeCommand.class,
+      DeleteCommand.class,
+      RevertCommand.class,
+      RecoverCommand.class
+    },
     footer = {"", ExitCode.HELP_TABLE},
     usageHelpAutoWidth = true)
 final class RootCommand implements Runnable {
@@ -52,6 +57,7 @@ final class RootCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: make, delete or recover");
+        spec.commandLine(),
+        "Missing command: one of " + String.join(", ", spec.subcommands().keySet()));
   }
 }

@@ -1,10 +1,8 @@
 package io.github.vmdkdelta.ops;
 
-import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.vmdk.ByteRewrite;
 import io.github.vmdkdelta.vmdk.Descriptor;
-import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,44 +44,15 @@ public final class DeleteDelta {
    *     or in use, or a name is taken
    */
   public DeletePlan plan(Path disk) throws IOException {
-    DiskChain chain = DiskChain.open(disk, options.allowParentsOutsideFolder());
-    DiskLayer leaf = chain.leaf();
-    if (!leaf.isDelta()) {
-      throw new UnsupportedImageException(
-          disk,
-          "delete",
-          "not a delta disk (no parentFileNameHint): there is no snapshot to delete");
-    }
-    DiskLayer parent = chain.layers().get(1);
-    if (!DiskNames.folderOf(parent.path()).equals(DiskNames.folderOf(disk))) {
-      throw new UnsupportedImageException(
-          disk,
-          "delete",
-          "the parent is in another folder ("
-              + leaf.parentHint().orElseThrow()
-              + "); delete only renames files within the disk's folder");
-    }
+    TopDelta top = TopDelta.open(disk, options, "delete");
+    DiskLayer parent = top.parent();
     SafetyChecks safety = new SafetyChecks(options);
-    for (DiskLayer layer : chain.layers()) {
-      safety.requireUnlocked(layer.path());
-    }
-    safety.requireVmOff(disk);
+    top.requireUnlocked(safety);
     safety.requireNotInSnapshotList(parent.path());
     safety.requireNoOtherChildren(
         parent.path(), List.of(disk), "renaming " + parent.path().getFileName());
     List<String> warnings = new ArrayList<>();
-    if (!leaf.parentCid().orElseThrow().equals(parent.cid())) {
-      warnings.add(
-          "warning: "
-              + disk.getFileName()
-              + ": parentCID "
-              + leaf.parentCid().orElseThrow()
-              + " did not match "
-              + parent.path().getFileName()
-              + " (CID "
-              + parent.cid()
-              + "); the delta is deleted anyway");
-    }
+    top.cidWarning("the delta is deleted anyway").ifPresent(warnings::add);
     Path aside = DiskNames.discardedDeltaName(disk);
     DiskNames.requireFree(aside, "it is left from an interrupted vmdk-delta run");
 

@@ -5,12 +5,9 @@ import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.ByteRewrite;
 import io.github.vmdkdelta.vmdk.ContentId;
-import io.github.vmdkdelta.vmdk.DeltaDescriptor;
-import io.github.vmdkdelta.vmdk.DeltaExtentBuilder;
 import io.github.vmdkdelta.vmdk.Descriptor;
 import io.github.vmdkdelta.vmdk.DiskInUseException;
 import io.github.vmdkdelta.vmdk.SparseExtentHeader;
-import io.github.vmdkdelta.vmdk.SparseFileImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,35 +104,20 @@ public final class MakeDelta {
         leaf.descriptor().withExtentFileName(0, Descriptor.encodeName(frozenName, charset, disk));
     ByteRewrite extentLine = leaf.extent().descriptorRewrite(renamed);
 
-    ContentId cid;
-    do {
-      cid = ContentId.random(random);
-    } while (cid.equals(leaf.cid()));
-    byte[] text =
-        DeltaDescriptor.forParent(
-            leaf.descriptor(),
-            disk,
-            frozenName,
-            disk.getFileName().toString(),
-            header.capacity(),
-            cid,
-            random);
-    SparseFileImage child =
-        DeltaExtentBuilder.build(
-            header.capacity(), header.grainSize(), header.numGTEsPerGT(), text);
+    NewDelta child = NewDelta.of(leaf, frozenName, disk.getFileName().toString(), random);
 
     Path folder = DiskNames.folderOf(disk);
-    safety.requireRoom(folder, child.writtenBytes());
+    safety.requireRoom(folder, child.image().writtenBytes());
     Plan plan =
         new Plan(
             List.of(
-                new FileStep.CreateFile(staged, child),
+                new FileStep.CreateFile(staged, child.image()),
                 new FileStep.Rename(disk, frozen),
                 new FileStep.Rewrite(frozen, extentLine, "extent file name"),
                 new FileStep.Rename(staged, disk),
                 new FileStep.SyncFolder(folder)),
             List.of());
-    return new MakePlan(disk, frozen, cid, leaf.cid(), plan, safety.warnings());
+    return new MakePlan(disk, frozen, child.cid(), leaf.cid(), plan, safety.warnings());
   }
 
   /**

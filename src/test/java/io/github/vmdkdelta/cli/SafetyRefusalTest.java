@@ -32,6 +32,25 @@ class SafetyRefusalTest {
   static Stream<Arguments> refusals() {
     return Stream.of(
         row("delete of a base disk", f -> {}, "delete", 4, "not a delta disk"),
+        row("revert of a base disk", f -> {}, "revert", 4, "no snapshot to revert"),
+        row(
+            "revert with a leftover new delta",
+            f -> {
+              make(f);
+              Files.writeString(f.resolve(".sd0.vmdk.vmdk-delta-new"), "x");
+            },
+            "revert",
+            7,
+            "interrupted"),
+        row(
+            "revert of a delta another delta depends on",
+            f -> {
+              make(f);
+              QemuDisks.delta(f, "other.vmdk", "sd0.vmdk");
+            },
+            "revert",
+            7,
+            "other.vmdk is another delta of this disk; replacing it would break it"),
         row(
             "make when the frozen name is taken",
             f -> Files.writeString(f.resolve("sd0-000000.vmdk"), "someone's file"),

@@ -69,6 +69,10 @@ class FaultInjectionTest {
   private static final Operation DELETE =
       (ops, folder) -> new DeleteDelta(ops).run(folder.resolve("sd0.vmdk"));
 
+  private static final Operation REVERT =
+      (ops, folder) ->
+          new RevertDelta(ops, new SplittableRandom(SEED + 1)).run(folder.resolve("sd0.vmdk"));
+
   private Path template(String name, boolean withDelta) throws IOException {
     Path folder = Files.createDirectories(root.resolve("template-" + name));
     Path disk = QemuDisks.base(folder, "sd0.vmdk", "64M");
@@ -145,6 +149,11 @@ class FaultInjectionTest {
           .isIn(before, after);
     }
     assertThat(refused).as("failures before the commit point").isGreaterThan(primitives / 2);
+  }
+
+  @Test
+  void revertFailingAtAnyPrimitiveRollsBack() throws IOException {
+    failEveryPrimitive("revert", template("revert", true), REVERT);
   }
 
   @Test
