@@ -11,6 +11,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta delete DISK}. */
+@ExplorerMenu(
+    label = "Delete snapshot",
+    destructive = true,
+    question = "Delete the snapshot of %s and lose the changes made since?")
 @Command(
     name = "delete",
     mixinStandardHelpOptions = true,

@@ -42,6 +42,14 @@ public final class Main {
    * @param err error messages, one line each
    */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    return run(Terminal.system(), out, err, args);
+  }
+
+  /**
+   * Runs the command as {@link #run(PrintWriter, PrintWriter, String...)} does, asking questions
+   * and waiting for Enter (--confirm, --pause) on the given terminal.
+   */
+  public static int run(Terminal terminal, PrintWriter out, PrintWriter err, String... args) {
     RootCommand root = new RootCommand();
     CommandLine cl = new CommandLine(root);
     cl.setOut(out);
@@ -61,7 +69,10 @@ public final class Main {
           err.flush();
           return ExitCode.of(ex);
         });
+    cl.setExecutionStrategy(
+        parsed -> root.interaction.confirmThenRun(parsed, terminal, err, root.dryRun));
     int code = cl.execute(args);
+    root.interaction.pauseIfAsked(code, args, terminal, err);
     out.flush();
     err.flush();
     return code;

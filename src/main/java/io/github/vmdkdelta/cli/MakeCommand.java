@@ -12,6 +12,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta make DISK}. */
+@ExplorerMenu(
+    label = "Make snapshot",
+    destructive = true,
+    question = "Make a snapshot of %s (keep the disk as it is now; new writes go to a new delta)?")
 @Command(
     name = "make",
     mixinStandardHelpOptions = true,

@@ -12,6 +12,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta revert DISK}. */
+@ExplorerMenu(
+    label = "Revert to snapshot",
+    destructive = true,
+    question = "Revert %s to its snapshot and lose the changes made since?")
 @Command(
     name = "revert",
     mixinStandardHelpOptions = true,

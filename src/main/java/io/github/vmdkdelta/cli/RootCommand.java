@@ -47,6 +47,9 @@ final class RootCommand implements Runnable {
               + " parent is never renamed).")
   boolean allowParentOutsideFolder;
 
+  /** --pause-on-error, --pause, --confirm, --yes: for double-click use. */
+  @picocli.CommandLine.Mixin Interaction interaction = new Interaction();
+
   /** The safety overrides given on the command line. */
   io.github.vmdkdelta.ops.Options options() {
     return new io.github.vmdkdelta.ops.Options(force, allowParentOutsideFolder);
