@@ -14,7 +14,9 @@ import picocli.CommandLine.ScopeType;
       MakeCommand.class,
       DeleteCommand.class,
       RevertCommand.class,
-      RecoverCommand.class
+      RecoverCommand.class,
+      IntegrateCommand.class,
+      CompletionCommand.class
     },
     footer = {"", ExitCode.HELP_TABLE},
     usageHelpAutoWidth = true)

@@ -1,0 +1,266 @@
+package io.github.vmdkdelta.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vmdkdelta.testing.Cli;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The Explorer menu: the .reg text, byte for byte, and what integrate windows does with it. */
+class WindowsMenuTest {
+  private static final String KEY =
+      "HKEY_CURRENT_USER\\Software\\Classes\\SystemFileAssociations\\.vmdk\\shell\\vmdk-delta";
+
+  /** Spaces, accents, Japanese, parentheses, an ampersand and an apostrophe. */
+  private static final String LAUNCHER =
+      "C:\\Users\\Zoë O'Brien\\Tools (x86) & more\\日本語\\vmdk-delta\\bin\\vmdk-delta.cmd";
+
+  private static final String LAUNCHER_IN_REG =
+      "C:\\\\Users\\\\Zoë O'Brien\\\\Tools (x86) & more\\\\日本語\\\\vmdk-delta\\\\bin\\\\vmdk-delta.cmd";
+
+  @TempDir Path dir;
+
+  @AfterEach
+  void restore() {
+    IntegrateCommand.onWindows =
+        System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
+    IntegrateCommand.registryImport = IntegrateCommand::regExeImport;
+  }
+
+  private static List<String> expectedInstall() {
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "Windows Registry Editor Version 5.00",
+                "",
+                "[-" + KEY + "]",
+                "",
+                "[" + KEY + "]",
+                "\"MUIVerb\"=\"vmdk-delta\"",
+                "\"SubCommands\"=\"\"",
+                "",
+                "[" + KEY + "\\shell]",
+                ""));
+    String[][] verbs = {
+      {"01-make", "make", "Make snapshot"},
+      {"02-delete", "delete", "Delete snapshot"},
+      {"03-revert", "revert", "Revert to snapshot"}
+    };
+    for (String[] v : verbs) {
+      lines.addAll(
+          List.of(
+              "[" + KEY + "\\shell\\" + v[0] + "]",
+              "\"MUIVerb\"=\"" + v[2] + "\"",
+              "\"MultiSelectModel\"=\"Single\"",
+              "",
+              "[" + KEY + "\\shell\\" + v[0] + "\\command]",
+              "@=\"\\\""
+                  + LAUNCHER_IN_REG
+                  + "\\\" "
+                  + v[1]
+                  + " --pause-on-error --confirm \\\"%1\\\"\"",
+              ""));
+    }
+    return lines;
+  }
+
+  @Test
+  void printWritesTheMenuAsARegFile() {
+    Cli r = Cli.run("integrate", "windows", "--print", "--launcher", LAUNCHER);
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out().split("\n", -1))
+        .containsExactlyElementsOf(withFinalEmpty(expectedInstall()));
+  }
+
+  @Test
+  void printRemoveWritesTheRemovalFile() {
+    Cli r = Cli.run("integrate", "windows", "--print", "--remove");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEqualTo("Windows Registry Editor Version 5.00\n\n[-" + KEY + "]\n\n");
+  }
+
+  @Test
+  void theRemovalDeletesTheOneKeyUnderWhichEverythingIsAdded() {
+    List<String> keys = expectedInstall().stream().filter(l -> l.startsWith("[" + KEY)).toList();
+    assertThat(keys)
+        .isNotEmpty()
+        .allMatch(k -> k.equals("[" + KEY + "]") || k.startsWith("[" + KEY + "\\"));
+    assertThat(WindowsMenu.remove()).containsExactly(WindowsMenu.HEADER, "", "[-" + KEY + "]", "");
+  }
+
+  @Test
+  void theCommandQuotesTheLauncherAndTheClickedFile() {
+    var make = new WindowsMenu.Verb("01-make", "make", "Make snapshot", true);
+    var info = new WindowsMenu.Verb("04-info", "info", "Info", false);
+    assertThat(WindowsMenu.command("C:\\a b\\vmdk-delta.cmd", make))
+        .isEqualTo("\"C:\\a b\\vmdk-delta.cmd\" make --pause-on-error --confirm \"%1\"");
+    assertThat(WindowsMenu.command("C:\\a b\\vmdk-delta.cmd", info))
+        .isEqualTo("\"C:\\a b\\vmdk-delta.cmd\" info --pause \"%1\"");
+    assertThat(WindowsMenu.quote("C:\\x\\\"%1\"")).isEqualTo("\"C:\\\\x\\\\\\\"%1\\\"\"");
+  }
+
+  @Command(name = "info", description = "test stand-in")
+  @ExplorerMenu(label = "Info", destructive = false)
+  static final class FakeInfo implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      return 0;
+    }
+  }
+
+  @Command(name = "hidden-thing", description = "test stand-in without a menu entry")
+  static final class NoMenu implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      return 0;
+    }
+  }
+
+  @Test
+  void newCommandsJoinTheMenuByCarryingTheAnnotation() {
+    CommandLine cl = new CommandLine(new RootCommand());
+    cl.addSubcommand(new NoMenu());
+    cl.addSubcommand(new FakeInfo());
+
+    List<WindowsMenu.Verb> verbs = WindowsMenu.verbs(cl.getCommandSpec());
+
+    assertThat(verbs)
+        .extracting(WindowsMenu.Verb::key)
+        .containsExactly("01-make", "02-delete", "03-revert", "04-info");
+    List<String> reg = WindowsMenu.install("C:\\v\\vmdk-delta.cmd", verbs);
+    int info = reg.indexOf("[" + KEY + "\\shell\\04-info]");
+    assertThat(reg.subList(info, reg.size()))
+        .as("a verb that changes nothing: several files at once, --pause, no --confirm")
+        .containsExactly(
+            "[" + KEY + "\\shell\\04-info]",
+            "\"MUIVerb\"=\"Info\"",
+            "",
+            "[" + KEY + "\\shell\\04-info\\command]",
+            "@=\"\\\"C:\\\\v\\\\vmdk-delta.cmd\\\" info --pause \\\"%1\\\"\"",
+            "");
+  }
+
+  @Test
+  void everyMenuVerbExistsAndEveryDestructiveOneHasAQuestion() {
+    CommandLine cl = new CommandLine(new RootCommand());
+    for (WindowsMenu.Verb v : WindowsMenu.verbs(cl.getCommandSpec())) {
+      CommandLine sub = cl.getSubcommands().get(v.name());
+      ExplorerMenu menu = Interaction.menuOf(sub.getCommandSpec());
+      assertThat(sub.getCommandSpec().positionalParameters())
+          .as(v.name() + " takes the clicked file")
+          .hasSize(1);
+      if (menu.destructive()) {
+        assertThat(menu.question()).as(v.name()).contains("%s").doesNotEndWith("[y/N]");
+      }
+    }
+  }
+
+  @Test
+  void outputWritesUtf16WithBomAndCrlf() throws IOException {
+    Path file = dir.resolve("menu 日本語.reg");
+
+    Cli r = Cli.run("integrate", "windows", "--output", file.toString(), "--launcher", LAUNCHER);
+
+    assertThat(r.code()).as(r.err()).isZero();
+    byte[] bytes = Files.readAllBytes(file);
+    assertThat(Arrays.copyOf(bytes, 2)).containsExactly(0xFF, 0xFE);
+    String text = new String(bytes, 2, bytes.length - 2, StandardCharsets.UTF_16LE);
+    assertThat(text).isEqualTo(String.join("\r\n", expectedInstall()) + "\r\n");
+    assertThat(text.replace("\r\n", "")).doesNotContain("\n").doesNotContain("\r");
+    assertThat(r.out()).contains(file.toString());
+  }
+
+  @Test
+  void editingTheRegistryOutsideWindowsRefusesAndSuggestsPrint() {
+    IntegrateCommand.onWindows = false;
+    IntegrateCommand.registryImport =
+        f -> {
+          throw new AssertionError("reg.exe run outside Windows");
+        };
+
+    for (String[] args :
+        List.of(
+            new String[] {"integrate", "windows"},
+            new String[] {"integrate", "windows", "--remove"})) {
+      Cli r = Cli.run(args);
+      assertThat(r.code()).isEqualTo(2);
+      assertThat(r.errLines()).singleElement().asString().contains("Windows only", "--print");
+    }
+  }
+
+  @Test
+  void onWindowsTheSameFileIsImportedWithRegExe() throws IOException {
+    Path launcher = Files.createFile(dir.resolve("vmdk-delta.cmd"));
+    List<byte[]> imported = new ArrayList<>();
+    IntegrateCommand.onWindows = true;
+    IntegrateCommand.registryImport = f -> imported.add(Files.readAllBytes(f));
+
+    Cli added = Cli.run("integrate", "windows", "--launcher", launcher.toString());
+    Cli removed = Cli.run("integrate", "windows", "--remove");
+
+    assertThat(added.code()).as(added.err()).isZero();
+    assertThat(added.out())
+        .contains("Make snapshot, Delete snapshot, Revert to snapshot")
+        .contains("Show more options");
+    assertThat(removed.code()).as(removed.err()).isZero();
+    assertThat(imported).hasSize(2);
+    CommandLine cl = new CommandLine(new RootCommand());
+    assertThat(imported.get(0))
+        .isEqualTo(
+            WindowsMenu.fileBytes(
+                WindowsMenu.install(launcher.toString(), WindowsMenu.verbs(cl.getCommandSpec()))));
+    assertThat(imported.get(1)).isEqualTo(WindowsMenu.fileBytes(WindowsMenu.remove()));
+  }
+
+  @Test
+  void onWindowsAMissingLauncherIsRefusedBeforeTouchingTheRegistry() {
+    IntegrateCommand.onWindows = true;
+    IntegrateCommand.registryImport =
+        f -> {
+          throw new AssertionError("registry edited");
+        };
+    Path missing = dir.resolve("nothere.cmd");
+
+    Cli r = Cli.run("integrate", "windows", "--launcher", missing.toString());
+
+    assertThat(r.code()).isEqualTo(6);
+    assertThat(r.errLines())
+        .singleElement()
+        .asString()
+        .contains(missing.toString(), "no such file");
+  }
+
+  @Test
+  void aLauncherPathWithAQuoteIsABadCommandLine() {
+    Cli r = Cli.run("integrate", "windows", "--print", "--launcher", "C:\\a\"b\\x.cmd");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void integrateWithoutASystemIsABadCommandLine() {
+    Cli r = Cli.run("integrate");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).startsWith("vmdk-delta: Missing system: one of windows");
+  }
+
+  private static List<String> withFinalEmpty(List<String> lines) {
+    List<String> l = new ArrayList<>(lines);
+    l.add("");
+    return l;
+  }
+}
