@@ -28,7 +28,9 @@ class LauncherScriptsTest {
 
   /** The variables holding paths, which must be expanded inside double quotes only. */
   private static final Pattern PATH_VARIABLE =
-      Pattern.compile("%(VMDK_DELTA_ROOT|VMDK_DELTA_JAR|VMDK_DELTA_JAVA|~dp0)%?");
+      Pattern.compile(
+          "%(VMDK_DELTA_ROOT|VMDK_DELTA_HOME|VMDK_DELTA_JAR|VMDK_DELTA_JAVA|VMDK_DELTA_JSA"
+              + "|VMDK_DELTA_RELEASE|VMDK_DELTA_STAMP|TEMP|~dp0)%?");
 
   @Test
   void cmdHasCrlfLineEndingsOnlyAndIsAscii() throws IOException {
@@ -60,15 +62,21 @@ class LauncherScriptsTest {
     assertThat(lines.get(0)).isEqualToIgnoringCase("@echo off");
 
     List<Integer> javaLines = indexesOf(lines, "-jar");
-    assertThat(javaLines).as("one line runs the jar").hasSize(1);
-    String run = lines.get(javaLines.get(0));
-    assertThat(run)
-        .as("program and jar quoted, JAVA_OPTS and every argument passed")
-        .isEqualTo("\"%VMDK_DELTA_JAVA%\" %JAVA_OPTS% -jar \"%VMDK_DELTA_JAR%\" %*");
-    assertThat(lines.get(javaLines.get(0) + 1))
-        .as("the exit code of java is the exit code of the script")
-        .isEqualToIgnoringCase("exit /b %ERRORLEVEL%");
-    assertThat(lines.stream().filter(l -> l.contains("%*"))).as("%* only there").hasSize(1);
+    assertThat(javaLines).as("two lines run the jar: with and without the CDS archive").hasSize(2);
+    assertThat(javaLines.stream().map(lines::get))
+        .as("program, archive and jar quoted, JAVA_OPTS last and every argument passed")
+        .containsExactly(
+            "\"%VMDK_DELTA_JAVA%\" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC %JAVA_OPTS% -jar"
+                + " \"%VMDK_DELTA_JAR%\" %*",
+            "\"%VMDK_DELTA_JAVA%\" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+                + " \"-XX:SharedArchiveFile=%VMDK_DELTA_JSA%\" -Xshare:auto %JAVA_OPTS% -jar"
+                + " \"%VMDK_DELTA_JAR%\" %*");
+    for (int i : javaLines) {
+      assertThat(lines.get(i + 1))
+          .as("the exit code of java is the exit code of the script")
+          .isEqualToIgnoringCase("exit /b %ERRORLEVEL%");
+    }
+    assertThat(lines.stream().filter(l -> l.contains("%*"))).as("%* only there").hasSize(2);
   }
 
   @Test
@@ -141,7 +149,13 @@ class LauncherScriptsTest {
     assertThat(SH).isExecutable();
     String text = Files.readString(SH, StandardCharsets.UTF_8);
     assertThat(text).startsWith("#!/bin/sh\n").doesNotContain("\r");
-    assertThat(text).contains("exec \"$java\" ${JAVA_OPTS:-} -jar \"$jar\" \"$@\"");
+    assertThat(text)
+        .contains(
+            "exec \"$java\" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC ${JAVA_OPTS:-} -jar \"$jar\""
+                + " \"$@\"")
+        .contains(
+            "exec \"$java\" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \"-XX:SharedArchiveFile=$jsa\""
+                + " -Xshare:auto \\\n    ${JAVA_OPTS:-} -jar \"$jar\" \"$@\"");
     Process p = new ProcessBuilder("sh", "-n", SH.toString()).redirectErrorStream(true).start();
     assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue())
