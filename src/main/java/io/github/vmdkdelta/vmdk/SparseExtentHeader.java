@@ -152,13 +152,11 @@ public record SparseExtentHeader(
   }
 
   private void validate(Path file) throws VmdkException {
-    if (version < 1) {
-      throw new CorruptImageException(
-          file,
-          "header",
-          "invalid version (" + Integer.toUnsignedString(version) + ", expected 1 to 3)");
+    if (version == 0) {
+      throw new CorruptImageException(file, "header", "invalid version (0, expected 1 to 3)");
     }
-    if (version > 3) {
+    // version is a uint32: compare unsigned, as qemu does ("Unsupported VMDK version" above 3).
+    if (Integer.compareUnsigned(version, 3) > 0) {
       throw new UnsupportedImageException(
           file,
           "header",
