@@ -40,9 +40,11 @@ public final class ExternalTool {
       return null;
     }
     for (String dir : path.split(File.pathSeparator)) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p;
+      for (String suffix : new String[] {"", ".exe"}) {
+        Path p = Path.of(dir, name + suffix);
+        if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+          return p;
+        }
       }
     }
     return null;
