@@ -98,6 +98,13 @@ class CorruptionTableTest {
     return VmdkFixture.base(DISK);
   }
 
+  /** A disk whose descriptor text fills all of its 20 sectors, with no NUL after it. */
+  private static VmdkFixture fullDescriptor() {
+    VmdkFixture f = disk();
+    int room = 20 * 512 - f.descriptor().length;
+    return f.editDescriptor(t -> t + "#" + "x".repeat(room - 2) + "\n");
+  }
+
   private static VmdkFixture parent() {
     return VmdkFixture.base("p.vmdk").cid(PARENT_CID);
   }
@@ -300,6 +307,32 @@ class CorruptionTableTest {
                 }),
         UNSUPPORTED,
         "streamOptimized");
+    // ---- structures inside the descriptor area, which make rewrites in place ----
+    file(
+        "descriptor area reaches into the RGD",
+        disk().header(h -> h.descriptorSize = 21),
+        CORRUPT,
+        "redundant grain directory overlaps the descriptor area (sector 21");
+    file(
+        "descriptor text fills its sectors and the area reaches into the RGD",
+        fullDescriptor().header(h -> h.descriptorSize = 21),
+        CORRUPT,
+        "redundant grain directory overlaps the descriptor area");
+    file(
+        "RGD inside the descriptor area",
+        disk().header(h -> h.rgdOffset = 10),
+        CORRUPT,
+        "redundant grain directory overlaps the descriptor area (sector 10");
+    file(
+        "GD entry inside the descriptor area",
+        disk().gdEntry(0, 5),
+        CORRUPT,
+        "grain directory entry 0 overlaps the descriptor area (sector 5");
+    file(
+        "RGD entry inside the descriptor area",
+        disk().rgdEntry(0, 17),
+        CORRUPT,
+        "redundant grain directory entry 0 overlaps the descriptor area (sector 17");
     // ---- descriptor ----
     file(
         "missing CID",
