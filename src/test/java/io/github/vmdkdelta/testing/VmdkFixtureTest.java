@@ -20,16 +20,16 @@ class VmdkFixtureTest {
             .grain(3 * 65536 + 300, 0x5a)
             .grain(200, 0xa5);
     f.writeTo(dir);
-    assertThat(ExternalTool.run(dir, "qemu-img", "check", "b.vmdk"))
+    assertThat(ExternalTools.runOk(dir, "qemu-img", "check", "b.vmdk"))
         .contains("No errors were found");
-    String info = ExternalTool.run(dir, "qemu-img", "info", "b.vmdk");
+    String info = ExternalTools.runOk(dir, "qemu-img", "info", "b.vmdk");
     assertThat(info)
         .contains("virtual size: 128 MiB")
         .contains("cid: " + Integer.toUnsignedLong(f.cid()));
     // grain(200) covers sectors 128..255, grain(3*65536+300) covers sectors 196864..196991.
-    ExternalTool.run(
+    ExternalTools.runOk(
         dir, "qemu-io", "-r", "-f", "vmdk", "-c", "read -P 0xa5 65536 65536", "b.vmdk");
-    ExternalTool.run(
+    ExternalTools.runOk(
         dir,
         "qemu-io",
         "-r",
@@ -38,27 +38,27 @@ class VmdkFixtureTest {
         "-c",
         "read -P 0x5a " + 196864L * 512 + " 65536",
         "b.vmdk");
-    ExternalTool.run(dir, "qemu-io", "-r", "-f", "vmdk", "-c", "read -P 0 0 65536", "b.vmdk");
+    ExternalTools.runOk(dir, "qemu-io", "-r", "-f", "vmdk", "-c", "read -P 0 0 65536", "b.vmdk");
   }
 
   @Test
   void qemuFollowsADeltaToItsParent() throws Exception {
     VmdkFixture.base("p.vmdk").cid(0x1111).grain(0, 0x11).grain(1000, 0x22).writeTo(dir);
     VmdkFixture.delta("c.vmdk", "p.vmdk", 0x1111).cid(0x2222).grain(1000, 0x33).writeTo(dir);
-    assertThat(ExternalTool.run(dir, "qemu-img", "check", "c.vmdk"))
+    assertThat(ExternalTools.runOk(dir, "qemu-img", "check", "c.vmdk"))
         .contains("No errors were found");
-    assertThat(ExternalTool.run(dir, "qemu-img", "info", "--backing-chain", "c.vmdk"))
+    assertThat(ExternalTools.runOk(dir, "qemu-img", "info", "--backing-chain", "c.vmdk"))
         .contains("backing file: p.vmdk");
     // Grain 0 comes from the parent, the grain of sector 1000 from the child.
-    ExternalTool.run(dir, "qemu-io", "-r", "-f", "vmdk", "-c", "read -P 0x11 0 65536", "c.vmdk");
-    ExternalTool.run(
+    ExternalTools.runOk(dir, "qemu-io", "-r", "-f", "vmdk", "-c", "read -P 0x11 0 65536", "c.vmdk");
+    ExternalTools.runOk(
         dir, "qemu-io", "-r", "-f", "vmdk", "-c", "read -P 0x33 " + 896 * 512 + " 65536", "c.vmdk");
   }
 
   @Test
   void libvmdkReadsTheFixture() throws Exception {
     VmdkFixture.base("b.vmdk").capacitySectors(2048).cid(0xabcdef01).writeTo(dir);
-    String info = ExternalTool.run(dir, "vmdkinfo", "b.vmdk");
+    String info = ExternalTools.runOk(dir, "vmdkinfo", "b.vmdk");
     assertThat(info)
         .contains("Monolithic sparse")
         .contains("Content identifier:\t\t0xabcdef01")

@@ -3,7 +3,7 @@ package io.github.vmdkdelta.vmdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.vmdkdelta.testing.ExternalTool;
+import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.VmdkFixture;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -180,10 +180,10 @@ class SparseExtentTest {
 
   @Test
   void readsAQemuImgBaseWithDataWrittenByQemuIo() throws Exception {
-    ExternalTool.run(dir, "qemu-img", "create", "-f", "vmdk", "q.vmdk", "64M");
+    ExternalTools.runOk(dir, "qemu-img", "create", "-f", "vmdk", "q.vmdk", "64M");
     // 64 KiB at 1 MiB (sector 2048) and 64 KiB at 40 MiB (second grain table).
-    ExternalTool.run(dir, "qemu-io", "-f", "vmdk", "-c", "write -P 0xab 1M 64k", "q.vmdk");
-    ExternalTool.run(dir, "qemu-io", "-f", "vmdk", "-c", "write -P 0x5c 40M 64k", "q.vmdk");
+    ExternalTools.runOk(dir, "qemu-io", "-f", "vmdk", "-c", "write -P 0xab 1M 64k", "q.vmdk");
+    ExternalTools.runOk(dir, "qemu-io", "-f", "vmdk", "-c", "write -P 0x5c 40M 64k", "q.vmdk");
     Path p = dir.resolve("q.vmdk");
     SparseExtent e = SparseExtent.open(p);
     SparseExtentHeader h = e.header();
@@ -227,7 +227,7 @@ class SparseExtentTest {
 
   @Test
   void qemuImgOneGibLayout() throws Exception {
-    ExternalTool.run(dir, "qemu-img", "create", "-f", "vmdk", "g.vmdk", "1G");
+    ExternalTools.runOk(dir, "qemu-img", "create", "-f", "vmdk", "g.vmdk", "1G");
     SparseExtent e = SparseExtent.open(dir.resolve("g.vmdk"));
     assertThat(e.header().gdOffset()).isEqualTo(150);
     assertThat(e.header().overHead()).isEqualTo(384);
@@ -242,8 +242,8 @@ class SparseExtentTest {
 
   @Test
   void readsAQemuImgDelta() throws Exception {
-    ExternalTool.run(dir, "qemu-img", "create", "-f", "vmdk", "b.vmdk", "8M");
-    ExternalTool.run(
+    ExternalTools.runOk(dir, "qemu-img", "create", "-f", "vmdk", "b.vmdk", "8M");
+    ExternalTools.runOk(
         dir, "qemu-img", "create", "-f", "vmdk", "-b", "b.vmdk", "-F", "vmdk", "c.vmdk");
     Descriptor base = SparseExtent.open(dir.resolve("b.vmdk")).descriptor().orElseThrow();
     Descriptor delta = SparseExtent.open(dir.resolve("c.vmdk")).descriptor().orElseThrow();
@@ -254,8 +254,8 @@ class SparseExtentTest {
 
   @Test
   void qemuImgStreamOptimizedIsUnsupported() throws Exception {
-    ExternalTool.run(dir, "qemu-img", "create", "-f", "vmdk", "b.vmdk", "8M");
-    ExternalTool.run(
+    ExternalTools.runOk(dir, "qemu-img", "create", "-f", "vmdk", "b.vmdk", "8M");
+    ExternalTools.runOk(
         dir,
         "qemu-img",
         "convert",
@@ -281,9 +281,9 @@ class SparseExtentTest {
 
   @Test
   void qemuImgTextDescriptorsAreUnsupported() throws Exception {
-    ExternalTool.run(
+    ExternalTools.runOk(
         dir, "qemu-img", "create", "-f", "vmdk", "-o", "subformat=monolithicFlat", "f.vmdk", "1M");
-    ExternalTool.run(
+    ExternalTools.runOk(
         dir,
         "qemu-img",
         "create",
