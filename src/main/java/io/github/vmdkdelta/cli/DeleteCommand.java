@@ -31,9 +31,9 @@ final class DeleteCommand implements Callable<Integer> {
     DeleteDelta delete = new DeleteDelta(TestHooks.fileOperations(), root.options());
     Report report = new Report(spec);
     if (root.dryRun) {
+      report.notePendingJournal(disk);
       DeleteDelta.DeletePlan plan = delete.plan(disk);
       report.dryRun(
-          disk,
           "would delete the delta " + disk + " and restore " + plan.parent().getFileName(),
           plan.warnings(),
           plan.plan());

@@ -33,9 +33,9 @@ final class MakeCommand implements Callable<Integer> {
     MakeDelta make = new MakeDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
     Report report = new Report(spec);
     if (root.dryRun) {
+      report.notePendingJournal(disk);
       MakeDelta.MakePlan plan = make.plan(disk);
       report.dryRun(
-          disk,
           "would make a delta on "
               + disk
               + " (parent "

@@ -22,13 +22,20 @@ final class Report {
     warnings.forEach(w -> err.println("vmdk-delta: " + w));
   }
 
-  /** A dry run: the note about a pending journal, the warnings, a headline and the steps. */
-  void dryRun(Path disk, String headline, List<String> warnings, Plan plan) {
+  /**
+   * Before a dry run plans: a pending journal means the folder may be half-way through an
+   * operation, which planning may then refuse; the note says why.
+   */
+  void notePendingJournal(Path disk) {
     if (Recovery.pending(disk)) {
       err.println(
           "vmdk-delta: note: an interrupted operation left a journal in this folder; the real run"
               + " recovers it first");
     }
+  }
+
+  /** A dry run: the warnings, a headline and the steps. */
+  void dryRun(String headline, List<String> warnings, Plan plan) {
     warnings(warnings);
     out.println(headline + ":");
     plan.describe().forEach(line -> out.println("  " + line));

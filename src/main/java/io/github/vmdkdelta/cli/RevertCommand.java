@@ -34,9 +34,9 @@ final class RevertCommand implements Callable<Integer> {
         new RevertDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
     Report report = new Report(spec);
     if (root.dryRun) {
+      report.notePendingJournal(disk);
       RevertDelta.RevertPlan plan = revert.plan(disk);
       report.dryRun(
-          disk,
           "would revert " + disk + " to its snapshot " + plan.parent().getFileName(),
           plan.warnings(),
           plan.plan());
