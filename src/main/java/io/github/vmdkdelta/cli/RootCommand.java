@@ -10,7 +10,13 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Snapshots for VMware .vmdk disks without a snapshot manager.",
-    subcommands = {MakeCommand.class, DeleteCommand.class, RecoverCommand.class},
+    subcommands = {
+      MakeCommand.class,
+      DeleteCommand.class,
+      RecoverCommand.class,
+      InfoCommand.class,
+      CheckCommand.class
+    },
     footer = {"", ExitCode.HELP_TABLE},
     usageHelpAutoWidth = true)
 final class RootCommand implements Runnable {
@@ -51,7 +57,15 @@ final class RootCommand implements Runnable {
 
   @Override
   public void run() {
+    java.util.List<String> names =
+        spec.subcommands().keySet().stream().filter(n -> !n.equals("help")).toList();
+    String list =
+        names.size() < 2
+            ? String.join("", names)
+            : String.join(", ", names.subList(0, names.size() - 1))
+                + " or "
+                + names.get(names.size() - 1);
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: make, delete or recover");
+        spec.commandLine(), "Missing command: " + list);
   }
 }

@@ -21,7 +21,8 @@ class MainTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.errLines())
         .containsExactly(
-            "vmdk-delta: Missing command: make, delete or recover (try 'vmdk-delta --help')");
+            "vmdk-delta: Missing command: make, delete, recover, info or check (try 'vmdk-delta"
+                + " --help')");
   }
 
   @Test
