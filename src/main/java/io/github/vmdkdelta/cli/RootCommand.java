@@ -14,7 +14,9 @@ import picocli.CommandLine.ScopeType;
       MakeCommand.class,
       DeleteCommand.class,
       RevertCommand.class,
-      RecoverCommand.class
+      RecoverCommand.class,
+      InfoCommand.class,
+      CheckCommand.class
     },
     footer = {"", ExitCode.HELP_TABLE},
     usageHelpAutoWidth = true)
