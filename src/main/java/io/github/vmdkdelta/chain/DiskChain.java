@@ -3,6 +3,7 @@ package io.github.vmdkdelta.chain;
 import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.Limits;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -48,7 +49,7 @@ public final class DiskChain {
       if (!Files.isRegularFile(path)) {
         if (layers.isEmpty()) {
           throw Files.exists(path)
-              ? new IOException(path + ": not a regular file")
+              ? new FileSystemException(path.toString(), null, "not a regular file")
               : new NoSuchFileException(path.toString());
         }
         DiskLayer child = layers.get(layers.size() - 1);

@@ -1,7 +1,6 @@
 package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.DeleteDelta;
-import io.github.vmdkdelta.ops.Recovery;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,26 +33,19 @@ final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     DeleteDelta delete = new DeleteDelta(TestHooks.fileOperations(), root.options());
-    var out = spec.commandLine().getOut();
-    var err = spec.commandLine().getErr();
+    Report report = new Report(spec);
     if (root.dryRun) {
-      if (Recovery.pending(disk)) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "vmdk-delta: note: an interrupted operation left a journal in this folder; the"
-                    + " real run recovers it first");
-      }
+      report.notePendingJournal(disk);
       DeleteDelta.DeletePlan plan = delete.plan(disk);
-      plan.warnings().forEach(w -> err.println("vmdk-delta: " + w));
-      out.println(
-          "would delete the delta " + disk + " and restore " + plan.parent().getFileName() + ":");
-      plan.plan().describe().forEach(line -> out.println("  " + line));
+      report.dryRun(
+          "would delete the delta " + disk + " and restore " + plan.parent().getFileName(),
+          plan.warnings(),
+          plan.plan());
       return ExitCode.OK;
     }
     DeleteDelta.DeleteResult result = delete.run(disk);
-    result.warnings().forEach(w -> err.println("vmdk-delta: " + w));
-    out.println(
+    report.done(
+        result.warnings(),
         disk
             + ": snapshot deleted; "
             + result.restoredFrom().getFileName()

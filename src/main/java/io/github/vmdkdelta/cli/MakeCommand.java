@@ -1,7 +1,6 @@
 package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.MakeDelta;
-import io.github.vmdkdelta.ops.Recovery;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
@@ -36,31 +35,25 @@ final class MakeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     MakeDelta make = new MakeDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
-    var out = spec.commandLine().getOut();
+    Report report = new Report(spec);
     if (root.dryRun) {
-      if (Recovery.pending(disk)) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "vmdk-delta: note: an interrupted operation left a journal in this folder; the"
-                    + " real run recovers it first");
-      }
+      report.notePendingJournal(disk);
       MakeDelta.MakePlan plan = make.plan(disk);
-      plan.warnings().forEach(w -> spec.commandLine().getErr().println("vmdk-delta: " + w));
-      out.println(
+      report.dryRun(
           "would make a delta on "
               + disk
               + " (parent "
               + plan.frozen().getFileName()
               + ", CID "
               + plan.parentCid()
-              + "):");
-      plan.plan().describe().forEach(line -> out.println("  " + line));
+              + ")",
+          plan.warnings(),
+          plan.plan());
       return ExitCode.OK;
     }
     MakeDelta.MakeResult result = make.run(disk);
-    result.warnings().forEach(w -> spec.commandLine().getErr().println("vmdk-delta: " + w));
-    out.println(
+    report.done(
+        result.warnings(),
         disk
             + ": snapshot made; the disk as it was is frozen in "
             + result.frozen().getFileName()

@@ -1,6 +1,5 @@
 package io.github.vmdkdelta.cli;
 
-import io.github.vmdkdelta.ops.Recovery;
 import io.github.vmdkdelta.ops.RevertDelta;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -37,23 +36,19 @@ final class RevertCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RevertDelta revert =
         new RevertDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
-    var out = spec.commandLine().getOut();
-    var err = spec.commandLine().getErr();
+    Report report = new Report(spec);
     if (root.dryRun) {
-      if (Recovery.pending(disk)) {
-        err.println(
-            "vmdk-delta: note: an interrupted operation left a journal in this folder; the"
-                + " real run recovers it first");
-      }
+      report.notePendingJournal(disk);
       RevertDelta.RevertPlan plan = revert.plan(disk);
-      plan.warnings().forEach(w -> err.println("vmdk-delta: " + w));
-      out.println("would revert " + disk + " to its snapshot " + plan.parent().getFileName() + ":");
-      plan.plan().describe().forEach(line -> out.println("  " + line));
+      report.dryRun(
+          "would revert " + disk + " to its snapshot " + plan.parent().getFileName(),
+          plan.warnings(),
+          plan.plan());
       return ExitCode.OK;
     }
     RevertDelta.RevertResult result = revert.run(disk);
-    result.warnings().forEach(w -> err.println("vmdk-delta: " + w));
-    out.println(
+    report.done(
+        result.warnings(),
         disk
             + ": reverted to the snapshot in "
             + result.parent().getFileName()

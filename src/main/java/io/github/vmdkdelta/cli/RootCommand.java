@@ -15,6 +15,8 @@ import picocli.CommandLine.ScopeType;
       DeleteCommand.class,
       RevertCommand.class,
       RecoverCommand.class,
+      InfoCommand.class,
+      CheckCommand.class,
       IntegrateCommand.class,
       CompletionCommand.class
     },

@@ -48,6 +48,8 @@ public final class DeleteDelta {
     DiskLayer parent = top.parent();
     SafetyChecks safety = new SafetyChecks(options);
     top.requireUnlocked(safety);
+    safety.requireNotSymbolicLink(disk);
+    safety.requireNotSymbolicLink(parent.path());
     safety.requireNotInSnapshotList(parent.path());
     safety.requireNoOtherChildren(
         parent.path(), List.of(disk), "renaming " + parent.path().getFileName());

@@ -66,6 +66,7 @@ public final class MakeDelta {
       safety.requireUnlocked(layer.path());
     }
     safety.requireVmOff(disk);
+    safety.requireNotSymbolicLink(disk);
     SparseExtentHeader header = leaf.extent().header();
     if (header.uncleanShutdown()) {
       throw new DiskInUseException(

@@ -52,6 +52,7 @@ public final class RevertDelta {
     DiskLayer parent = top.parent();
     SafetyChecks safety = new SafetyChecks(options);
     top.requireUnlocked(safety);
+    safety.requireNotSymbolicLink(disk);
     safety.requireNotInSnapshotList(disk);
     safety.requireNoOtherChildren(disk, List.of(), "replacing it");
     List<String> warnings = new ArrayList<>();

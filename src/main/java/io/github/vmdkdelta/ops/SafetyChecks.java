@@ -44,6 +44,21 @@ final class SafetyChecks {
     warnings.add("warning: " + file + ": ignoring the VMware lock (" + lock.get().describe() + ")");
   }
 
+  /**
+   * Refuses a file the operation renames or rewrites when it is a symbolic link: renaming moves the
+   * link, rewriting changes its target, which may be anywhere.
+   */
+  void requireNotSymbolicLink(Path file) throws IOException {
+    if (Files.isSymbolicLink(file)) {
+      throw new io.github.vmdkdelta.vmdk.UnsupportedImageException(
+          file,
+          "name",
+          "is a symbolic link; run the command on the disk file itself ("
+              + file.toRealPath()
+              + ")");
+    }
+  }
+
   /** Refuses when a VM configuration in the folder names {@code disk} and is locked (VM on). */
   void requireVmOff(Path disk) throws IOException {
     for (Path vmx : FolderScan.filesNaming(disk, ".vmx")) {

@@ -83,6 +83,13 @@ public final class SparseExtent {
         rgd =
             readDirectory(ch, header, header.rgdOffset(), size, path, "redundant grain directory");
       }
+      if (descriptor != null) {
+        requireOutsideDescriptor(header, gd, "grain directory", header.gdOffset(), path);
+        if (rgd != null) {
+          requireOutsideDescriptor(
+              header, rgd, "redundant grain directory", header.rgdOffset(), path);
+        }
+      }
       if (header.overHead() > size / Limits.SECTOR_SIZE) {
         throw new CorruptImageException(
             path,
@@ -104,6 +111,41 @@ public final class SparseExtent {
     long start = checkedRange(offset, h.grainDirectorySectors(), size, path, what);
     ByteBuffer b = readAt(ch, start, count * 4, path);
     return GrainDirectory.parse(b, count, h.grainTableSectors(), size, path, what);
+  }
+
+  /**
+   * Refuses a directory, or a grain table it lists, that shares sectors with the descriptor area:
+   * {@link #descriptorRewrite} may write anywhere in that area, and must never land on them.
+   */
+  private static void requireOutsideDescriptor(
+      SparseExtentHeader h, GrainDirectory dir, String what, long dirOffset, Path path)
+      throws CorruptImageException {
+    long start = h.descriptorOffset();
+    long end = start + h.descriptorSize(); // both checked against the file size: no overflow
+    if (dirOffset < end && start < dirOffset + h.grainDirectorySectors()) {
+      throw overlap(path, what, dirOffset, start, end);
+    }
+    for (int i = 0; i < dir.size(); i++) {
+      long table = dir.tableSector(i);
+      if (table != 0 && table < end && start < table + h.grainTableSectors()) {
+        throw overlap(path, what + " entry " + i, table, start, end);
+      }
+    }
+  }
+
+  private static CorruptImageException overlap(
+      Path path, String what, long sector, long start, long end) {
+    return new CorruptImageException(
+        path,
+        "header",
+        what
+            + " overlaps the descriptor area (sector "
+            + sector
+            + ", descriptor in sectors "
+            + start
+            + " to "
+            + (end - 1)
+            + ")");
   }
 
   /** Checks that sectors [offset, offset+length) lie inside the file; returns the byte offset. */

@@ -101,13 +101,13 @@ public record SparseExtentHeader(
    */
   public static SparseExtentHeader parse(ByteBuffer buffer, Path file) throws VmdkException {
     ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+    // Magic first: a text descriptor (monolithicFlat, split disks) is often shorter than a header.
+    if (b.limit() >= 4 && b.getInt(OFF_MAGIC) != MAGIC) {
+      throw wrongMagic(b, file);
+    }
     if (b.limit() < SIZE) {
       throw new CorruptImageException(
           file, "header", "file too short for a VMDK header (" + b.limit() + " bytes, need 512)");
-    }
-    int magic = b.getInt(OFF_MAGIC);
-    if (magic != MAGIC) {
-      throw wrongMagic(b, file);
     }
     SparseExtentHeader h =
         new SparseExtentHeader(
@@ -152,13 +152,11 @@ public record SparseExtentHeader(
   }
 
   private void validate(Path file) throws VmdkException {
-    if (version < 1) {
-      throw new CorruptImageException(
-          file,
-          "header",
-          "invalid version (" + Integer.toUnsignedString(version) + ", expected 1 to 3)");
+    if (version == 0) {
+      throw new CorruptImageException(file, "header", "invalid version (0, expected 1 to 3)");
     }
-    if (version > 3) {
+    // version is a uint32: compare unsigned, as qemu does ("Unsupported VMDK version" above 3).
+    if (Integer.compareUnsigned(version, 3) > 0) {
       throw new UnsupportedImageException(
           file,
           "header",

@@ -12,20 +12,36 @@ public abstract class VmdkException extends IOException {
   private static final long serialVersionUID = 1L;
 
   private final transient Path file;
+  private final String what;
+  private final String problem;
 
   protected VmdkException(Path file, String what, String problem) {
     super(format(file, what, problem));
     this.file = file;
+    this.what = what;
+    this.problem = problem;
   }
 
   protected VmdkException(Path file, String what, String problem, Throwable cause) {
     super(format(file, what, problem), cause);
     this.file = file;
+    this.what = what;
+    this.problem = problem;
   }
 
   /** The file the problem is in, or {@code null} when it concerns no single file. */
   public Path file() {
     return file;
+  }
+
+  /** The part of the file concerned ({@code header}, {@code descriptor}, ...); may be empty. */
+  public String what() {
+    return what == null ? "" : what;
+  }
+
+  /** The problem alone, without the file and part that {@link #getMessage()} starts with. */
+  public String problem() {
+    return problem;
   }
 
   private static String format(Path file, String what, String problem) {

@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
 import io.github.vmdkdelta.testing.QemuDisks;
+import io.github.vmdkdelta.testing.TestFolders;
 import io.github.vmdkdelta.testing.ToolProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,13 +37,7 @@ class ProcessKillIT {
   }
 
   private Path copyOf(Path template, String name) throws IOException {
-    Path folder = Files.createDirectories(root.resolve(name));
-    try (Stream<Path> files = Files.list(template)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Files.copy(f, folder.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-      }
-    }
-    return folder;
+    return TestFolders.copyOf(template, root, name);
   }
 
   @Test

@@ -34,6 +34,16 @@ class SafetyRefusalTest {
         row("delete of a base disk", f -> {}, "delete", 4, "not a delta disk"),
         row("revert of a base disk", f -> {}, "revert", 4, "no snapshot to revert"),
         row(
+            "make on a symbolic link to a disk elsewhere",
+            f -> {
+              Path elsewhere = Files.createDirectories(f.getParent().resolve("elsewhere"));
+              Files.move(f.resolve("sd0.vmdk"), elsewhere.resolve("real.vmdk"));
+              Files.createSymbolicLink(f.resolve("sd0.vmdk"), elsewhere.resolve("real.vmdk"));
+            },
+            "make",
+            4,
+            "is a symbolic link"),
+        row(
             "revert with a leftover new delta",
             f -> {
               make(f);

@@ -72,6 +72,20 @@ class WindowsMenuTest {
                   + " --pause-on-error --confirm \\\"%1\\\"\"",
               ""));
     }
+    String[][] readers = {
+      {"04-info", "info", "Info"},
+      {"05-check", "check", "Check"}
+    };
+    for (String[] v : readers) {
+      lines.addAll(
+          List.of(
+              "[" + KEY + "\\shell\\" + v[0] + "]",
+              "\"MUIVerb\"=\"" + v[2] + "\"",
+              "",
+              "[" + KEY + "\\shell\\" + v[0] + "\\command]",
+              "@=\"\\\"" + LAUNCHER_IN_REG + "\\\" " + v[1] + " --pause \\\"%1\\\"\"",
+              ""));
+    }
     return lines;
   }
 
@@ -113,8 +127,8 @@ class WindowsMenuTest {
     assertThat(WindowsMenu.quote("C:\\x\\\"%1\"")).isEqualTo("\"C:\\\\x\\\\\\\"%1\\\"\"");
   }
 
-  @Command(name = "info", description = "test stand-in")
-  @ExplorerMenu(label = "Info", destructive = false)
+  @Command(name = "look", description = "test stand-in")
+  @ExplorerMenu(label = "Look", destructive = false)
   static final class FakeInfo implements Callable<Integer> {
     @Override
     public Integer call() {
@@ -140,17 +154,17 @@ class WindowsMenuTest {
 
     assertThat(verbs)
         .extracting(WindowsMenu.Verb::key)
-        .containsExactly("01-make", "02-delete", "03-revert", "04-info");
+        .containsExactly("01-make", "02-delete", "03-revert", "04-info", "05-check", "06-look");
     List<String> reg = WindowsMenu.install("C:\\v\\vmdk-delta.cmd", verbs);
-    int info = reg.indexOf("[" + KEY + "\\shell\\04-info]");
-    assertThat(reg.subList(info, reg.size()))
+    int look = reg.indexOf("[" + KEY + "\\shell\\06-look]");
+    assertThat(reg.subList(look, reg.size()))
         .as("a verb that changes nothing: several files at once, --pause, no --confirm")
         .containsExactly(
-            "[" + KEY + "\\shell\\04-info]",
-            "\"MUIVerb\"=\"Info\"",
+            "[" + KEY + "\\shell\\06-look]",
+            "\"MUIVerb\"=\"Look\"",
             "",
-            "[" + KEY + "\\shell\\04-info\\command]",
-            "@=\"\\\"C:\\\\v\\\\vmdk-delta.cmd\\\" info --pause \\\"%1\\\"\"",
+            "[" + KEY + "\\shell\\06-look\\command]",
+            "@=\"\\\"C:\\\\v\\\\vmdk-delta.cmd\\\" look --pause \\\"%1\\\"\"",
             "");
   }
 
@@ -214,7 +228,7 @@ class WindowsMenuTest {
 
     assertThat(added.code()).as(added.err()).isZero();
     assertThat(added.out())
-        .contains("Make snapshot, Delete snapshot, Revert to snapshot")
+        .contains("Make snapshot, Delete snapshot, Revert to snapshot, Info, Check")
         .contains("Show more options");
     assertThat(removed.code()).as(removed.err()).isZero();
     assertThat(imported).hasSize(2);

@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
 import io.github.vmdkdelta.testing.QemuDisks;
+import io.github.vmdkdelta.testing.TestFolders;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,13 +84,7 @@ class FaultInjectionTest {
   }
 
   private Path copyOf(Path template, String name) throws IOException {
-    Path folder = Files.createDirectories(root.resolve(name));
-    try (Stream<Path> files = Files.list(template)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Files.copy(f, folder.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-      }
-    }
-    return folder;
+    return TestFolders.copyOf(template, root, name);
   }
 
   @Test

@@ -122,6 +122,17 @@ public final class ExternalTools {
     }
   }
 
+  /**
+   * Runs {@code tool} (found with {@link #require}) in {@code folder}, requires exit 0, and returns
+   * its output.
+   */
+  public static String runOk(Path folder, String tool, String... args) throws IOException {
+    List<Object> command = new ArrayList<>();
+    command.add(require(tool));
+    command.addAll(List.of(args));
+    return run(folder, command.toArray()).expectSuccess().output();
+  }
+
   /** Runs a command in {@code folder} with {@link #DEFAULT_TIMEOUT}. */
   public static Result run(Path folder, Object... command) throws IOException {
     return run(folder, DEFAULT_TIMEOUT, command);
