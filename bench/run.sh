@@ -51,6 +51,9 @@ done
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer (got '$RUNS')"
 [ "${BASH_VERSINFO[0]}" -ge 5 ] || die "needs bash 5 or newer (EPOCHREALTIME); this is $BASH_VERSION"
 case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
+# Fail now rather than after the measurements.
+mkdir -p -- "$(dirname -- "$OUT")" && : >>"$OUT.tmp" && rm -f -- "$OUT.tmp" ||
+  die "cannot write $OUT"
 
 # capacity label -> bytes. 2 TiB minus one sector is the largest a monolithicSparse extent holds.
 declare -A CAP_BYTES=(
@@ -97,6 +100,7 @@ fi
 LOG=$WORK.log
 cleanup() { rm -rf -- "$WORK" "$LOG"; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------------------------------------
 # Tools. Each (operation, tool) pair has: setup_<op>_<tool> DIR CAPACITY (untimed, makes the
@@ -384,8 +388,8 @@ EOF
 vmdk-delta's \`delete\` went from $(ms "$(median "${TIME_US[delete|vmdkdelta|$first]}")") ms at $first to $(ms "$(median "${TIME_US[delete|vmdkdelta|$last]}")") ms at $last and the seed
 port's from $(ms "$(median "${TIME_US[delete|seed|$first]}")") to $(ms "$(median "${TIME_US[delete|seed|$last]}")") ms. The seed port reads each disk's whole metadata area to
 follow the chain, so its delete grows with capacity; vmdk-delta reads headers, descriptors
-and grain directories, checks the chain, journals, renames and fsyncs, and most of its
-whole-process time is the JVM start-up measured above ($(ms "$su") ms).
+and grain directories, checks the chain, journals, renames and fsyncs. JVM start-up alone
+($(ms "$su") ms) is $(awk -v a="$su" -v b="$(median "${TIME_US[delete|vmdkdelta|$first]}")" 'BEGIN { printf("%.0f", 100 * a / b) }')% of its whole-process \`delete\` at $first.
 
 ## In-process, JVM warm
 
