@@ -132,6 +132,10 @@ run_delete_seed() { "$PYTHON" "$SEED" delete "$1/p.vmdk"; }
 setup_startup_vmdkdelta() { :; }
 run_startup_vmdkdelta() { java -jar "$JAR" --version; }
 
+# make with --dry-run: start-up plus reading and checking the chain, writing nothing.
+setup_dryrun_vmdkdelta() { parent "$1" "$2"; }
+run_dryrun_vmdkdelta() { java -jar "$JAR" --dry-run make "$1/p.vmdk"; }
+
 # ---------------------------------------------------------------------------------------------
 # Measurement. Results are kept as space-separated lists, keyed "op|tool|capacity".
 declare -A TIME_US ALLOC
@@ -170,16 +174,27 @@ measure_once() {
 }
 
 # compare OP CAPACITY TOOL...: RUNS rounds, each running every tool once, in turn, so that a
-# change in the machine's load during the run touches all tools alike.
+# change in the machine's load during the run touches all tools alike. A TOOL written
+# OTHER_OP/TOOL runs OTHER_OP in the same rounds (start-up runs next to make, for example).
 compare() {
   local op=$1 cap=$2 run tool
   shift 2
   say "$op $cap: $* ($RUNS run(s) each)"
   for ((run = 1; run <= RUNS; run++)); do
     for tool in "$@"; do
-      measure_once "$op" "$tool" "$cap" "$run"
+      case $tool in
+        */*) measure_once "${tool%%/*}" "${tool#*/}" "$cap" "$run" ;;
+        *) measure_once "$op" "$tool" "$cap" "$run" ;;
+      esac
     done
   done
+}
+
+# all_caps OP TOOL: the measurements of OP by TOOL at every capacity, as one list.
+all_caps() {
+  local cap out=
+  for cap in "${CAPS[@]}"; do out+="${TIME_US[$1|$2|$cap]:-}"; done
+  echo "$out"
 }
 
 # stats LIST -> "median min max" (integers; median of an even count is the mean of the middle two)
@@ -214,12 +229,11 @@ main() {
   say "work folder: $WORK"
   LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
   for cap in "${CAPS[@]}"; do
-    compare make "$cap" vmdkdelta qemu seed
+    compare make "$cap" vmdkdelta qemu seed startup/vmdkdelta dryrun/vmdkdelta
   done
   for cap in "${CAPS[@]}"; do
     compare delete "$cap" vmdkdelta seed
   done
-  compare startup - vmdkdelta
   say "in-process, JVM warm: $WARMUP warm-up + $ITERATIONS timed make/delete pairs per capacity"
   local disks=() cap d
   for cap in "${CAPS[@]}"; do
@@ -328,8 +342,9 @@ EOF
       "$(ms3 "$v")" "$(ms3 "$q")" "$(ms3 "$s")" \
       "$(ratio "$(median "$v")" "$(median "$q")")" "$(ratio "$(median "$v")" "$(median "$s")")"
   done
-  local su vm1 vml qm1 qml sm1 sml
-  su=$(median "${TIME_US[startup|vmdkdelta|-]}")
+  local su vm1 vml qm1 qml sm1 sml wm1
+  su=$(median "$(all_caps startup vmdkdelta)")
+  wm1=$(($(inproc make "${CAP_BYTES[$first]}" 4) / 1000))
   vm1=$(median "${TIME_US[make|vmdkdelta|$first]}"); vml=$(median "${TIME_US[make|vmdkdelta|$last]}")
   qm1=$(median "${TIME_US[make|qemu|$first]}"); qml=$(median "${TIME_US[make|qemu|$last]}")
   sm1=$(median "${TIME_US[make|seed|$first]}"); sml=$(median "${TIME_US[make|seed|$last]}")
@@ -340,10 +355,30 @@ qemu-img's from $(ms "$qm1") to $(ms "$qml") ms and the seed port's from $(ms "$
 $(ms "$sml") ms. The seed port's time grows with capacity because it reads the parent's whole
 metadata area and writes the grain tables as zeros (128 MiB of tables per TiB, twice over);
 vmdk-delta and qemu-img write only the header, descriptor and grain directories and leave the
-tables as holes. JVM start-up alone (\`java -jar target/vmdk-delta.jar --version\`, doing no
-work) took $(ms3 "${TIME_US[startup|vmdkdelta|-]}") ms, that is $(awk -v a="$su" -v b="$vm1" 'BEGIN { printf("%.0f", 100 * a / b) }')% of vmdk-delta's
-whole-process \`make\` at $first: $(if le "$((su * 2))" "$vm1"; then echo "start-up is not the larger part here"; else echo "**start-up, not the work, dominates vmdk-delta's whole-process time**"; fi); the
-in-process table below gives the work alone.
+tables as holes. The same \`make\` with the JVM warm (in-process, below) took $(ms "$wm1") ms at
+$first: $(awk -v a="$wm1" -v b="$vm1" 'BEGIN { printf("%.0f", 100 - 100 * a / b) }')% of vmdk-delta's whole-process time there is the fixed cost of a
+new JVM (start-up, class loading, running code before the JIT compiles it), not the work:
+$(if le "$((wm1 * 2))" "$vm1"; then echo "**JVM start-up, not the work, dominates vmdk-delta's whole-process time**"; else echo "the work is the larger part"; fi). The next table splits it.
+
+## make: where vmdk-delta's whole-process time goes
+
+Measured in the same rounds as the table above: \`java -jar target/vmdk-delta.jar --version\`
+(JVM start-up, no work), \`--dry-run make\` (start-up, then reading and checking the chain,
+writing nothing), the real \`make\` (also writes the delta and journal, renames, fsyncs), and
+the same \`make\` in-process with the JVM warm.
+
+| capacity | --version ms | --dry-run make ms | make ms | in-process make ms |
+|---|---:|---:|---:|---:|
+$(for cap in "${CAPS[@]}"; do
+    printf '| %s | %s | %s | %s | %s |\n' "$cap" "$(ms3 "${TIME_US[startup|vmdkdelta|$cap]}")" \
+      "$(ms3 "${TIME_US[dryrun|vmdkdelta|$cap]}")" "$(ms3 "${TIME_US[make|vmdkdelta|$cap]}")" \
+      "$(ms $(($(inproc make "${CAP_BYTES[$cap]}" 4) / 1000)))"
+  done)
+
+Over all capacities, JVM start-up alone took $(ms3 "$(all_caps startup vmdkdelta)") ms
+(median, min–max), and \`--dry-run make\` $(ms3 "$(all_caps dryrun vmdkdelta)") ms: loading and running the
+checking code cold costs $(ms $(($(median "$(all_caps dryrun vmdkdelta)") - su))) ms more than start-up, against $(ms $(($(inproc make-plan "${CAP_BYTES[$first]}" 4) / 1000))) ms for the same
+planning with the JVM warm. The real \`make\` adds the writes, renames and fsyncs.
 
 ## make: allocation of the new delta
 
@@ -387,7 +422,7 @@ vmdk-delta's \`delete\` went from $(ms "$(median "${TIME_US[delete|vmdkdelta|$fi
 port's from $(ms "$(median "${TIME_US[delete|seed|$first]}")") to $(ms "$(median "${TIME_US[delete|seed|$last]}")") ms. The seed port reads each disk's whole metadata area to
 follow the chain, so its delete grows with capacity; vmdk-delta reads headers, descriptors
 and grain directories, checks the chain, journals, renames and fsyncs. JVM start-up alone
-($(ms "$su") ms) is $(awk -v a="$su" -v b="$(median "${TIME_US[delete|vmdkdelta|$first]}")" 'BEGIN { printf("%.0f", 100 * a / b) }')% of its whole-process \`delete\` at $first.
+($(ms "$su") ms, median over the \`make\` rounds) is $(awk -v a="$su" -v b="$(median "${TIME_US[delete|vmdkdelta|$first]}")" 'BEGIN { printf("%.0f", 100 * a / b) }')% of its whole-process \`delete\` at $first.
 
 ## In-process, JVM warm
 
@@ -452,12 +487,19 @@ targets() {
   if [ -n "${TIME_US[make|vmdkdelta|1TiB]:-}" ] && ! le "$((v * 4))" "$q"; then
     local su w
     v=$(median "${TIME_US[make|vmdkdelta|1TiB]}"); q=$(median "${TIME_US[make|seed|1TiB]}")
-    su=$(median "${TIME_US[startup|vmdkdelta|-]}")
+    su=$(median "$(all_caps startup vmdkdelta)")
     w=$(inproc make "${CAP_BYTES[1TiB]}" 4)
     echo
-    echo "Why the 1 TiB \`make\` target does not hold here: JVM start-up alone took $(ms "$su") ms, $(awk -v a="$su" -v b="$v" 'BEGIN { printf("%.0f", 100 * a / b) }')%"
-    echo "of vmdk-delta's whole-process \`make\` at 1 TiB ($(ms "$v") ms), while the work itself (in-process,"
-    echo "JVM warm, fsyncs included) took $(ms $((w / 1000))) ms, ×$(ratio "$((w / 1000))" "$q") of the seed port's whole-process time."
+    echo "Why the 1 TiB \`make\` target does not hold here: vmdk-delta's whole-process \`make\` at 1 TiB"
+    echo "took $(ms "$v") ms, of which JVM start-up alone ($(ms "$su") ms) is $(awk -v a="$su" -v b="$v" 'BEGIN { printf("%.0f", 100 * a / b) }')%, and the work itself (in-process,"
+    echo "JVM warm, fsyncs included) $(ms $((w / 1000))) ms, ×$(ratio "$((w / 1000))" "$q") of the seed port's whole-process time: the rest"
+    echo "is the JVM's fixed cost (class loading, code run before the JIT compiles it; see \"where"
+    echo "vmdk-delta's whole-process time goes\")."
+    if le "$((w / 1000 * 4))" "$q"; then
+      echo "The work alone is within the target: it is missed on the fixed cost of a JVM process."
+    else
+      echo "Even the work alone takes more than a quarter of the seed port's time."
+    fi
     echo "The seed port pays no fsync: it leaves its writes (the 128 MiB of grain tables of a 1 TiB"
     echo "disk, written twice) to the page cache, and the \`sync\` before each timed command, which"
     echo "flushes them, is not timed."
