@@ -10,7 +10,12 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Snapshots for VMware .vmdk disks without a snapshot manager.",
-    subcommands = {MakeCommand.class, DeleteCommand.class, RecoverCommand.class},
+    subcommands = {
+      MakeCommand.class,
+      DeleteCommand.class,
+      CommitCommand.class,
+      RecoverCommand.class
+    },
     footer = {"", ExitCode.HELP_TABLE},
     usageHelpAutoWidth = true)
 final class RootCommand implements Runnable {
