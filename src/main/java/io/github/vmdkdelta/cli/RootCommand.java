@@ -14,6 +14,7 @@ import picocli.CommandLine.ScopeType;
       MakeCommand.class,
       DeleteCommand.class,
       RevertCommand.class,
+      CommitCommand.class,
       RecoverCommand.class,
       InfoCommand.class,
       CheckCommand.class,

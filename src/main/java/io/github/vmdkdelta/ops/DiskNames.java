@@ -28,6 +28,11 @@ final class DiskNames {
     return disk.resolveSibling("." + disk.getFileName() + ".vmdk-delta-old");
   }
 
+  /** Where {@code commit} keeps the bytes of the parent it overwrites, until it is done. */
+  static Path undoLogName(Path disk) {
+    return disk.resolveSibling("." + disk.getFileName() + ".vmdk-delta-undo");
+  }
+
   /** Refuses when a name the operation needs is taken. */
   static void requireFree(Path name, String why) throws DiskInUseException {
     if (Files.exists(name, LinkOption.NOFOLLOW_LINKS)) {

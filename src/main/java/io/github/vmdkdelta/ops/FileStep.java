@@ -176,6 +176,88 @@ public sealed interface FileStep {
     }
   }
 
+  /**
+   * Merges the grains of a delta into its parent, in place ({@code commit}). Every byte of the
+   * parent it overwrites is first saved in an undo log, forced; undo writes those bytes back and
+   * cuts the parent to its old length, which drops the grains and tables appended. A step read back
+   * from a journal has no {@code merge} and can only be undone.
+   *
+   * @param delta the delta, only read
+   * @param parent the file merged into
+   * @param undoLog the undo log, a new file in the same folder
+   * @param parentLength the parent's length before the merge
+   * @param merge the checked merge, or null when read from a journal
+   * @param progress told after each batch
+   */
+  record Merge(
+      Path delta,
+      Path parent,
+      Path undoLog,
+      long parentLength,
+      io.github.vmdkdelta.vmdk.DeltaMerge merge,
+      io.github.vmdkdelta.vmdk.DeltaMerge.Progress progress)
+      implements FileStep {
+    @Override
+    public void apply(SafeFileOperations ops) throws IOException {
+      if (merge == null) {
+        throw new IllegalStateException("a merge read from a journal can only be undone");
+      }
+      // Checked before the undo log exists: without a log, undo leaves the parent alone.
+      long size = Files.size(parent);
+      if (size != parentLength) {
+        throw new IOException(
+            parent
+                + ": changed since it was checked ("
+                + size
+                + " bytes, was "
+                + parentLength
+                + "); nothing was changed");
+      }
+      try (UndoLog log = UndoLog.create(ops, undoLog, parentLength);
+          OpenFile target = ops.openForUpdate(parent);
+          java.nio.channels.FileChannel source = java.nio.channels.FileChannel.open(delta)) {
+        merge.run(source, UndoLoggedFile.of(target, log, parentLength), progress);
+      } catch (IOException e) {
+        if (e.getClass() != IOException.class) {
+          throw e;
+        }
+        // A bare I/O error (the disk is full) names no file: say which one and what was going on.
+        throw new java.nio.file.FileSystemException(
+            parent.toString(),
+            null,
+            "merging " + delta.getFileName() + " failed: " + e.getMessage());
+      }
+    }
+
+    @Override
+    public void undo(SafeFileOperations ops) throws IOException {
+      UndoLog.undo(ops, undoLog, parent, parentLength);
+    }
+
+    @Override
+    public String journalEntry() {
+      return "merge "
+          + JournalFormat.name(delta)
+          + " "
+          + JournalFormat.name(parent)
+          + " "
+          + JournalFormat.name(undoLog)
+          + " "
+          + parentLength;
+    }
+
+    @Override
+    public String describe() {
+      return "merge the grains of "
+          + delta
+          + " into "
+          + parent
+          + (merge == null ? "" : " (" + merge.grains() + " grains, " + merge.bytes() + " bytes)")
+          + ", saving the bytes it overwrites in "
+          + undoLog.getFileName();
+    }
+  }
+
   /** Deletes a file: irreversible, so only ever a clean-up after the commit point. */
   record Delete(Path path) implements FileStep {
     @Override

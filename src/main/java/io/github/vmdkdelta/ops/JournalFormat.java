@@ -32,6 +32,9 @@ import java.util.Set;
  * committed
  * </pre>
  *
+ * <p>{@code commit} has a step {@code merge DELTA PARENT UNDO-LOG PARENT-LENGTH}: the undo log
+ * holds the parent's overwritten bytes, and the length is the parent's before the merge.
+ *
  * <p>{@code done K} is written after step K succeeded; a rollback writes {@code undone K} after
  * undoing step K, so that a rollback interrupted in turn resumes where it stopped.
  */
@@ -144,6 +147,14 @@ final class JournalFormat {
               folder.resolve(unescape(f[1])),
               new ByteRewrite(Long.parseLong(f[2]), HEX.parseHex(f[3]), HEX.parseHex(f[4])),
               unescape(f[5]));
+      case "merge" ->
+          new FileStep.Merge(
+              folder.resolve(unescape(f[1])),
+              folder.resolve(unescape(f[2])),
+              folder.resolve(unescape(f[3])),
+              Long.parseLong(f[4]),
+              null,
+              null);
       case "sync-folder" -> new FileStep.SyncFolder(folder);
       case "delete" -> new FileStep.Delete(folder.resolve(unescape(f[1])));
       default -> throw new IllegalArgumentException("unknown step " + f[0]);

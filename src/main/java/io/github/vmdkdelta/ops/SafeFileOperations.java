@@ -100,6 +100,34 @@ public final class SafeFileOperations {
     Files.move(from, to);
   }
 
+  /**
+   * Opens an existing file for changes in place; opening changes nothing, the changes made through
+   * the returned file consult the fault injector.
+   *
+   * @throws java.nio.file.NoSuchFileException when the file does not exist
+   */
+  public OpenFile openForUpdate(Path path) throws IOException {
+    return new OpenFile(
+        faults, path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+  }
+
+  /**
+   * Creates a new, empty file for writing.
+   *
+   * @throws FileAlreadyExistsException when {@code path} exists
+   */
+  public OpenFile createNew(Path path) throws IOException {
+    faults.before("create", path);
+    return new OpenFile(
+        faults,
+        path,
+        FileChannel.open(
+            path,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE));
+  }
+
   /** Reads {@code length} bytes at {@code offset} (fewer at the end of the file). */
   public byte[] read(Path path, long offset, int length) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {

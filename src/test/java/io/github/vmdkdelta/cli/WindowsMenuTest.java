@@ -55,7 +55,8 @@ class WindowsMenuTest {
     String[][] verbs = {
       {"01-make", "make", "Make snapshot"},
       {"02-delete", "delete", "Delete snapshot"},
-      {"03-revert", "revert", "Revert to snapshot"}
+      {"03-revert", "revert", "Revert to snapshot"},
+      {"04-commit", "commit", "Commit snapshot"}
     };
     for (String[] v : verbs) {
       lines.addAll(
@@ -73,8 +74,8 @@ class WindowsMenuTest {
               ""));
     }
     String[][] readers = {
-      {"04-info", "info", "Info"},
-      {"05-check", "check", "Check"}
+      {"05-info", "info", "Info"},
+      {"06-check", "check", "Check"}
     };
     for (String[] v : readers) {
       lines.addAll(
@@ -154,16 +155,17 @@ class WindowsMenuTest {
 
     assertThat(verbs)
         .extracting(WindowsMenu.Verb::key)
-        .containsExactly("01-make", "02-delete", "03-revert", "04-info", "05-check", "06-look");
+        .containsExactly(
+            "01-make", "02-delete", "03-revert", "04-commit", "05-info", "06-check", "07-look");
     List<String> reg = WindowsMenu.install("C:\\v\\vmdk-delta.cmd", verbs);
-    int look = reg.indexOf("[" + KEY + "\\shell\\06-look]");
+    int look = reg.indexOf("[" + KEY + "\\shell\\07-look]");
     assertThat(reg.subList(look, reg.size()))
         .as("a verb that changes nothing: several files at once, --pause, no --confirm")
         .containsExactly(
-            "[" + KEY + "\\shell\\06-look]",
+            "[" + KEY + "\\shell\\07-look]",
             "\"MUIVerb\"=\"Look\"",
             "",
-            "[" + KEY + "\\shell\\06-look\\command]",
+            "[" + KEY + "\\shell\\07-look\\command]",
             "@=\"\\\"C:\\\\v\\\\vmdk-delta.cmd\\\" look --pause \\\"%1\\\"\"",
             "");
   }
@@ -228,7 +230,8 @@ class WindowsMenuTest {
 
     assertThat(added.code()).as(added.err()).isZero();
     assertThat(added.out())
-        .contains("Make snapshot, Delete snapshot, Revert to snapshot, Info, Check")
+        .contains(
+            "Make snapshot, Delete snapshot, Revert to snapshot, Commit snapshot, Info, Check")
         .contains("Show more options");
     assertThat(removed.code()).as(removed.err()).isZero();
     assertThat(imported).hasSize(2);

@@ -1,0 +1,311 @@
+package io.github.vmdkdelta.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.vmdkdelta.testing.Cli;
+import io.github.vmdkdelta.testing.ExternalTools;
+import io.github.vmdkdelta.testing.FolderSnapshot;
+import io.github.vmdkdelta.testing.QemuDisks;
+import io.github.vmdkdelta.vmdk.SparseExtent;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every refusal of {@code commit}, through the command line, as in {@link SafetyRefusalTest}: the
+ * exit code of the design notes, one line on stderr naming the problem, and every file byte for
+ * byte as it was.
+ */
+class CommitRefusalTest {
+  @TempDir Path root;
+
+  interface Setup {
+    void apply(Path folder) throws IOException;
+  }
+
+  static Stream<Arguments> refusals() {
+    return Stream.of(
+        row("commit of a base disk", f -> {}, "commit", 4, "not a delta disk"),
+        row(
+            "a leftover undo log",
+            f -> {
+              snapshot(f);
+              Files.writeString(f.resolve(".sd0.vmdk.vmdk-delta-undo"), "x");
+            },
+            "commit",
+            7,
+            ".sd0.vmdk.vmdk-delta-undo: name: already exists, it is left from an interrupted"),
+        row(
+            "a leftover discarded delta",
+            f -> {
+              snapshot(f);
+              Files.writeString(f.resolve(".sd0.vmdk.vmdk-delta-old"), "x");
+            },
+            "commit",
+            7,
+            "interrupted"),
+        row(
+            "the delta locked by VMware",
+            f -> {
+              snapshot(f);
+              Files.createDirectory(f.resolve("sd0.vmdk.lck"));
+            },
+            "commit",
+            7,
+            "sd0.vmdk: lock: in use by VMware"),
+        row(
+            "the parent locked by VMware",
+            f -> {
+              snapshot(f);
+              Files.createDirectory(f.resolve("sd0-000000.vmdk.lck"));
+            },
+            "commit",
+            7,
+            "sd0-000000.vmdk: lock: in use by VMware"),
+        row(
+            "the VM that uses the disk runs",
+            f -> {
+              snapshot(f);
+              Files.writeString(f.resolve("My VM.vmx"), "scsi0:0.fileName = \"sd0.vmdk\"\n");
+              Files.createDirectory(f.resolve("My VM.vmx.lck"));
+            },
+            "commit",
+            7,
+            "My VM.vmx: lock: in use by VMware"),
+        row(
+            "the parent has another delta",
+            f -> {
+              snapshot(f);
+              QemuDisks.delta(f, "other.vmdk", "sd0-000000.vmdk");
+            },
+            "commit",
+            7,
+            "sd0-000000.vmdk: children: other.vmdk is another delta of this disk; changing its data"),
+        row(
+            "the delta has a delta of its own",
+            f -> {
+              snapshot(f);
+              snapshot(f);
+            },
+            "commit sd0-000001.vmdk",
+            7,
+            "sd0-000001.vmdk: children: sd0.vmdk is another delta of this disk; committing it"),
+        row(
+            "a Workstation snapshot list names the parent",
+            f -> {
+              snapshot(f);
+              Files.writeString(
+                  f.resolve("vm.vmsd"), "snapshot0.disk0.fileName = \"sd0-000000.vmdk\"\n");
+            },
+            "commit",
+            7,
+            "snapshot list vm.vmsd"),
+        row(
+            "the delta's parentCID does not match",
+            f -> {
+              snapshot(f);
+              String cid = SafetyRefusalTest.cidOf(f.resolve("sd0-000000.vmdk"));
+              QemuDisks.editDescriptor(
+                  f.resolve("sd0.vmdk"), "parentCID=" + cid, "parentCID=0badc1d0");
+            },
+            "commit",
+            5,
+            "sd0.vmdk: parentCID: does not match the parent's CID (parentCID 0badc1d0"),
+        row(
+            "a link further down does not match",
+            f -> {
+              snapshot(f);
+              snapshot(f);
+              String cid = SafetyRefusalTest.cidOf(f.resolve("sd0-000000.vmdk"));
+              QemuDisks.editDescriptor(
+                  f.resolve("sd0-000001.vmdk"), "parentCID=" + cid, "parentCID=0badc1d0");
+            },
+            "commit",
+            5,
+            "sd0-000001.vmdk: parentCID: does not match"),
+        row(
+            "the parent is missing",
+            f -> {
+              snapshot(f);
+              Files.move(f.resolve("sd0-000000.vmdk"), f.getParent().resolve("moved.vmdk"));
+            },
+            "commit",
+            5,
+            "parent disk not found"),
+        row(
+            "the delta was not closed cleanly",
+            f -> {
+              snapshot(f);
+              QemuDisks.setHeaderByte(f.resolve("sd0.vmdk"), 72, 1);
+            },
+            "commit",
+            7,
+            "sd0.vmdk: header: disk was not closed cleanly"),
+        row(
+            "a streamOptimized parent",
+            f -> {
+              Path base = f.resolve("sd0.vmdk");
+              ExternalTools.run(
+                      f,
+                      ExternalTools.require(ExternalTools.QEMU_IMG),
+                      "convert",
+                      "-O",
+                      "vmdk",
+                      "-o",
+                      "subformat=streamOptimized",
+                      base,
+                      "stream.vmdk")
+                  .expectSuccess();
+              Files.delete(base);
+              QemuDisks.delta(f, "sd0.vmdk", "stream.vmdk");
+            },
+            "commit",
+            4,
+            "stream.vmdk: descriptor: unsupported disk type (streamOptimized"),
+        row(
+            "grain sizes differ",
+            f -> {
+              snapshot(f);
+              // grainSize 128 -> 256 sectors (offset 20, little-endian): a valid but different
+              // geometry.
+              QemuDisks.setHeaderByte(f.resolve("sd0.vmdk"), 20, 0);
+              QemuDisks.setHeaderByte(f.resolve("sd0.vmdk"), 21, 1);
+            },
+            "commit",
+            4,
+            "grain size differs from the parent's (256 sectors, parent 128)"),
+        row(
+            "a grain of the delta lies past its end",
+            f -> {
+              snapshot(f);
+              setEntry(f.resolve("sd0.vmdk"), 16, 0x00ffffff);
+            },
+            "commit",
+            3,
+            "sd0.vmdk: grain table: entry of grain 16 points past the end of the file"),
+        row(
+            "two grains of the parent share a place",
+            f -> {
+              snapshot(f);
+              setEntry(f.resolve("sd0-000000.vmdk"), 2, entry(f.resolve("sd0-000000.vmdk"), 1));
+            },
+            "commit",
+            3,
+            "sd0-000000.vmdk: grain table: two entries point at the same grain"),
+        row(
+            "a grain of the parent lies in its metadata",
+            f -> {
+              snapshot(f);
+              setEntry(f.resolve("sd0-000000.vmdk"), 1, 3);
+            },
+            "commit",
+            3,
+            "sd0-000000.vmdk: grain table: entry of grain 1 points into the metadata"));
+  }
+
+  private static Arguments row(String name, Setup setup, String verb, int code, String fragment) {
+    return Arguments.of(name, setup, verb, code, fragment);
+  }
+
+  /** make, then write into the new delta over a grain the parent has and one it lacks. */
+  static void snapshot(Path folder) throws IOException {
+    Cli r = Cli.run("make", folder.resolve("sd0.vmdk").toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    QemuDisks.write(folder.resolve("sd0.vmdk"), 65536 + 512, 1024, 0x6b);
+    QemuDisks.write(folder.resolve("sd0.vmdk"), 1 << 20, 4096, 0x6c);
+  }
+
+  /** Grain table entry {@code grain} of the first table. */
+  static long entry(Path disk, int grain) throws IOException {
+    SparseExtent e = SparseExtent.open(disk);
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "r")) {
+      f.seek(e.grainDirectory().tableSector(0) * 512 + 4L * grain);
+      byte[] b = new byte[4];
+      f.readFully(b);
+      return Integer.toUnsignedLong(ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt());
+    }
+  }
+
+  /** Sets grain table entry {@code grain} of the first table, in both tables. */
+  static void setEntry(Path disk, int grain, long value) throws IOException {
+    SparseExtent e = SparseExtent.open(disk);
+    byte[] b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) value).array();
+    try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
+      f.seek(e.grainDirectory().tableSector(0) * 512 + 4L * grain);
+      f.write(b);
+      f.seek(e.redundantGrainDirectory().orElseThrow().tableSector(0) * 512 + 4L * grain);
+      f.write(b);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusals")
+  void refusesAndChangesNothing(String name, Setup setup, String verb, int code, String fragment)
+      throws IOException {
+    Path folder = Files.createDirectory(root.resolve("vm folder"));
+    Path sentinel = Files.writeString(root.resolve("sentinel.txt"), "outside the folder");
+    QemuDisks.base(folder, "sd0.vmdk", "64M");
+    QemuDisks.write(folder.resolve("sd0.vmdk"), 65536, 4096, 0x5a);
+    setup.apply(folder);
+    FolderSnapshot before = FolderSnapshot.of(root);
+
+    String[] words = verb.split(" ");
+    String disk = folder.resolve(words.length > 1 ? words[1] : "sd0.vmdk").toString();
+    Cli r = Cli.run(words[0], disk);
+
+    assertThat(r.code()).as(r.err()).isEqualTo(code);
+    assertThat(r.errLines()).hasSize(1);
+    assertThat(r.errLines()[0]).startsWith("vmdk-delta: ").contains(fragment);
+    assertThat(r.out()).isEmpty();
+    before.assertUnchanged();
+    assertThat(sentinel).hasContent("outside the folder");
+  }
+
+  @Test
+  void aParentInAnotherFolderIsNeverChanged() throws IOException {
+    Path shared = Files.createDirectory(root.resolve("shared"));
+    Path folder = Files.createDirectory(root.resolve("vm"));
+    QemuDisks.base(shared, "base.vmdk", "64M");
+    QemuDisks.delta(folder, "sd0.vmdk", "../shared/base.vmdk");
+    QemuDisks.write(folder.resolve("sd0.vmdk"), 0, 4096, 0x11);
+    FolderSnapshot before = FolderSnapshot.of(root);
+
+    Cli refused = Cli.run("commit", folder.resolve("sd0.vmdk").toString());
+    assertThat(refused.code()).as(refused.err()).isEqualTo(5);
+    assertThat(refused.err()).contains("parent hint leaves the disk's folder");
+
+    Cli allowed =
+        Cli.run("--allow-parent-outside-folder", "commit", folder.resolve("sd0.vmdk").toString());
+    assertThat(allowed.code()).as(allowed.err()).isEqualTo(4);
+    assertThat(allowed.errLines()).hasSize(1);
+    assertThat(allowed.err()).contains("the parent is in another folder");
+    before.assertUnchanged();
+  }
+
+  @Test
+  void forceOverridesAStaleLockAndSaysWhoHeldIt() throws IOException {
+    Path folder = Files.createDirectory(root.resolve("vm"));
+    QemuDisks.base(folder, "sd0.vmdk", "64M");
+    snapshot(folder);
+    Files.createDirectory(folder.resolve("sd0.vmdk.lck"));
+    Files.writeString(folder.resolve("sd0.vmdk.lck/M00001.lck"), "hostA 999-1 3 X\0");
+
+    Cli r = Cli.run("--force", "commit", folder.resolve("sd0.vmdk").toString());
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err())
+        .contains("ignoring the VMware lock")
+        .contains("machine hostA, process 999-1");
+    assertThat(folder.resolve("sd0-000000.vmdk")).doesNotExist();
+    assertThat(folder.resolve("sd0.vmdk.lck")).as("VMware's lock is never removed").isDirectory();
+  }
+}
