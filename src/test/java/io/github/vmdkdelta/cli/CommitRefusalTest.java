@@ -113,9 +113,7 @@ class CommitRefusalTest {
             "the delta's parentCID does not match",
             f -> {
               snapshot(f);
-              String cid = SafetyRefusalTest.cidOf(f.resolve("sd0-000000.vmdk"));
-              QemuDisks.editDescriptor(
-                  f.resolve("sd0.vmdk"), "parentCID=" + cid, "parentCID=0badc1d0");
+              breakParentCid(f.resolve("sd0.vmdk"));
             },
             "commit",
             5,
@@ -125,9 +123,7 @@ class CommitRefusalTest {
             f -> {
               snapshot(f);
               snapshot(f);
-              String cid = SafetyRefusalTest.cidOf(f.resolve("sd0-000000.vmdk"));
-              QemuDisks.editDescriptor(
-                  f.resolve("sd0-000001.vmdk"), "parentCID=" + cid, "parentCID=0badc1d0");
+              breakParentCid(f.resolve("sd0-000001.vmdk"));
             },
             "commit",
             5,
@@ -222,6 +218,19 @@ class CommitRefusalTest {
     assertThat(r.code()).as(r.err()).isZero();
     QemuDisks.write(folder.resolve("sd0.vmdk"), 65536 + 512, 1024, 0x6b);
     QemuDisks.write(folder.resolve("sd0.vmdk"), 1 << 20, 4096, 0x6c);
+  }
+
+  /**
+   * Sets the delta's parentCID to 0badc1d0. (qemu writes a CID it changed without leading zeros, so
+   * the parent's CID text cannot be searched for as 8 digits.)
+   */
+  static void breakParentCid(Path delta) throws IOException {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("parentCID=[0-9a-fA-F]+")
+            .matcher(QemuDisks.descriptor(delta));
+    assertThat(m.find()).as("parentCID line of " + delta).isTrue();
+    assertThat(m.group()).isNotEqualTo("parentCID=0badc1d0");
+    QemuDisks.editDescriptor(delta, m.group(), "parentCID=0badc1d0");
   }
 
   /** Grain table entry {@code grain} of the first table. */
