@@ -109,8 +109,12 @@ trap 'exit 130' INT TERM
 
 parent() { qemu-img create -q -f vmdk "$1/p.vmdk" "$2" >>"$LOG" 2>&1; }
 
+# vmdk-delta runs through its launcher, as users run it: the launcher adds the JVM options for a
+# short-lived process and the class data sharing archive (docs/startup.md).
+vmdkdelta() { "$ROOT/bin/vmdk-delta" "$@"; }
+
 setup_make_vmdkdelta() { parent "$1" "$2"; }
-run_make_vmdkdelta() { java -jar "$JAR" make "$1/p.vmdk"; }
+run_make_vmdkdelta() { vmdkdelta make "$1/p.vmdk"; }
 child_make_vmdkdelta() { echo "$1/p.vmdk"; }
 
 setup_make_qemu() { parent "$1" "$2"; }
@@ -123,18 +127,18 @@ child_make_seed() { echo "$1/p.vmdk"; }
 
 # delete starts from a delta made by the same tool.
 setup_delete_vmdkdelta() { parent "$1" "$2" && run_make_vmdkdelta "$1" >>"$LOG" 2>&1; }
-run_delete_vmdkdelta() { java -jar "$JAR" delete "$1/p.vmdk"; }
+run_delete_vmdkdelta() { vmdkdelta delete "$1/p.vmdk"; }
 
 setup_delete_seed() { parent "$1" "$2" && run_make_seed "$1" >>"$LOG" 2>&1; }
 run_delete_seed() { "$PYTHON" "$SEED" delete "$1/p.vmdk"; }
 
 # JVM start-up alone: the same jar, doing no work.
 setup_startup_vmdkdelta() { :; }
-run_startup_vmdkdelta() { java -jar "$JAR" --version; }
+run_startup_vmdkdelta() { vmdkdelta --version; }
 
 # make with --dry-run: start-up plus reading and checking the chain, writing nothing.
 setup_dryrun_vmdkdelta() { parent "$1" "$2"; }
-run_dryrun_vmdkdelta() { java -jar "$JAR" --dry-run make "$1/p.vmdk"; }
+run_dryrun_vmdkdelta() { vmdkdelta --dry-run make "$1/p.vmdk"; }
 
 # ---------------------------------------------------------------------------------------------
 # Measurement. Results are kept as space-separated lists, keyed "op|tool|capacity".
@@ -327,8 +331,8 @@ $(busy_note)
 
 ## make: whole process
 
-One process per run, as a user or script runs it: \`java -jar target/vmdk-delta.jar make
-p.vmdk\`, the \`qemu-img create\` above, \`python3 bench/seed_vmdk_delta.py make p.vmdk\`.
+One process per run, as a user or script runs it: \`bin/vmdk-delta make p.vmdk\` (the
+launcher, with its JVM options and class data sharing archive), the \`qemu-img create\` above, \`python3 bench/seed_vmdk_delta.py make p.vmdk\`.
 "Grain directories" is the size of the two grain directories (primary and redundant) for that
 capacity, the only part of a new delta that must grow with it.
 
@@ -362,7 +366,7 @@ $(if le "$((wm1 * 2))" "$vm1"; then echo "**JVM start-up, not the work, dominate
 
 ## make: where vmdk-delta's whole-process time goes
 
-Measured in the same rounds as the table above: \`java -jar target/vmdk-delta.jar --version\`
+Measured in the same rounds as the table above: \`bin/vmdk-delta --version\`
 (JVM start-up, no work), \`--dry-run make\` (start-up, then reading and checking the chain,
 writing nothing), the real \`make\` (also writes the delta and journal, renames, fsyncs), and
 the same \`make\` in-process with the JVM warm.
@@ -506,8 +510,8 @@ targets() {
   fi
   echo
   echo "The criteria are computed by the script from the figures above. Targets for \`info\`,"
-  echo "\`check\`, \`commit\` and \`revert\` are not measured yet: those commands do not exist in this"
-  echo "version."
+  echo "\`check\` and \`revert\` are not in this script yet; \`commit\` against \`qemu-img commit\` is"
+  echo "measured by \`bench/commit-benchmark.sh\` (docs/benchmarks-commit.md)."
 }
 
 main
