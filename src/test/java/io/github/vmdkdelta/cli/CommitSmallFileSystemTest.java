@@ -8,13 +8,12 @@ import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
 import io.github.vmdkdelta.testing.QemuDisks;
+import io.github.vmdkdelta.testing.Tmpfs;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,27 +29,12 @@ class CommitSmallFileSystemTest {
 
   @BeforeEach
   void mountTmpfs() throws IOException {
-    mount = Files.createDirectory(root.resolve("small"));
-    var r = ExternalTools.run(root, "mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mount);
-    if (r.exitCode() != 0) {
-      String message = "cannot mount a tmpfs here (needs root): " + r.output().strip();
-      System.err.println("SKIPPED: " + message);
-      Assumptions.abort(message);
-    }
+    mount = Tmpfs.mount(root, "16m");
   }
 
   @AfterEach
   void unmount() throws IOException {
-    ExternalTools.run(root, "umount", mount);
-  }
-
-  private static void fill(Path file, long bytes) throws IOException {
-    try (OutputStream out = Files.newOutputStream(file)) {
-      byte[] buf = new byte[4096];
-      for (long n = 0; n < bytes; n += buf.length) {
-        out.write(buf);
-      }
-    }
+    Tmpfs.unmount(root, mount);
   }
 
   /** A 64 MiB disk with 2 MiB of data, and a delta that rewrites 1 MiB of it and adds 2 MiB. */
@@ -76,7 +60,7 @@ class CommitSmallFileSystemTest {
     long needed = needed(disk);
     assertThat(needed).as("appended grains and undo log").isGreaterThan(3 << 20);
     long free = Files.getFileStore(mount).getUsableSpace();
-    fill(mount.resolve("filler.bin"), free - needed / 2);
+    Tmpfs.fill(mount.resolve("filler.bin"), free - needed / 2);
     FolderSnapshot before = FolderSnapshot.of(mount);
 
     Cli r = Cli.run("commit", disk.toString());
@@ -93,7 +77,7 @@ class CommitSmallFileSystemTest {
     long needed = needed(disk);
     long free = Files.getFileStore(mount).getUsableSpace();
     // What it asked for, plus the 1 MiB margin of every operation, plus a page of slack.
-    fill(mount.resolve("filler.bin"), free - needed - (1 << 20) - 8192);
+    Tmpfs.fill(mount.resolve("filler.bin"), free - needed - (1 << 20) - 8192);
 
     Cli r = Cli.run("commit", disk.toString());
 

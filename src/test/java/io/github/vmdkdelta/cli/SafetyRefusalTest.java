@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.FolderSnapshot;
 import io.github.vmdkdelta.testing.QemuDisks;
+import io.github.vmdkdelta.testing.RefusalCheck;
+import io.github.vmdkdelta.testing.RefusalCheck.Setup;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -24,10 +26,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SafetyRefusalTest {
   @TempDir Path root;
-
-  interface Setup {
-    void apply(Path folder) throws IOException;
-  }
 
   static Stream<Arguments> refusals() {
     return Stream.of(
@@ -240,23 +238,7 @@ class SafetyRefusalTest {
   @MethodSource("refusals")
   void refusesAndChangesNothing(String name, Setup setup, String verb, int code, String fragment)
       throws IOException {
-    Path folder = Files.createDirectory(root.resolve("vm folder"));
-    Path sentinel = Files.writeString(root.resolve("sentinel.txt"), "outside the folder");
-    QemuDisks.base(folder, "sd0.vmdk", "64M");
-    QemuDisks.write(folder.resolve("sd0.vmdk"), 65536, 4096, 0x5a);
-    setup.apply(folder);
-    FolderSnapshot before = FolderSnapshot.of(root);
-
-    String[] words = verb.split(" ");
-    String disk = folder.resolve(words.length > 1 ? words[1] : "sd0.vmdk").toString();
-    Cli r = Cli.run(words[0], disk);
-
-    assertThat(r.code()).as(r.err()).isEqualTo(code);
-    assertThat(r.errLines()).hasSize(1);
-    assertThat(r.errLines()[0]).startsWith("vmdk-delta: ").contains(fragment);
-    assertThat(r.out()).isEmpty();
-    before.assertUnchanged();
-    assertThat(sentinel).hasContent("outside the folder");
+    RefusalCheck.assertRefusedAndUnchanged(root, setup, verb, code, fragment);
   }
 
   @Test

@@ -6,12 +6,11 @@ import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
 import io.github.vmdkdelta.testing.QemuDisks;
+import io.github.vmdkdelta.testing.Tmpfs;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,34 +25,19 @@ class SmallFileSystemTest {
 
   @BeforeEach
   void mountTmpfs() throws IOException {
-    mount = Files.createDirectory(root.resolve("small"));
-    var r = ExternalTools.run(root, "mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount);
-    if (r.exitCode() != 0) {
-      String message = "cannot mount a tmpfs here (needs root): " + r.output().strip();
-      System.err.println("SKIPPED: " + message);
-      Assumptions.abort(message);
-    }
+    mount = Tmpfs.mount(root, "2m");
   }
 
   @AfterEach
   void unmount() throws IOException {
-    ExternalTools.run(root, "umount", mount);
-  }
-
-  private static void fill(Path file, long bytes) throws IOException {
-    try (OutputStream out = Files.newOutputStream(file)) {
-      byte[] buf = new byte[4096];
-      for (long n = 0; n < bytes; n += buf.length) {
-        out.write(buf);
-      }
-    }
+    Tmpfs.unmount(root, mount);
   }
 
   @Test
   void makeOnAFullDiskRefusesAndChangesNothing() throws IOException {
     Path disk = QemuDisks.base(mount, "sd0.vmdk", "64M");
     long free = Files.getFileStore(mount).getUsableSpace();
-    fill(mount.resolve("filler.bin"), free - 64 * 1024);
+    Tmpfs.fill(mount.resolve("filler.bin"), free - 64 * 1024);
     FolderSnapshot before = FolderSnapshot.of(mount);
 
     Cli r = Cli.run("make", disk.toString());
