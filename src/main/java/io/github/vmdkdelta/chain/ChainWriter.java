@@ -47,8 +47,8 @@ public final class ChainWriter implements Closeable {
     this.writer = writer;
     this.parents = parents;
     this.random = random;
-    this.capacityBytes = leaf.extent().header().capacityBytes();
-    this.grainBytes = leaf.extent().header().grainSizeBytes();
+    this.capacityBytes = writer.extent().header().capacityBytes();
+    this.grainBytes = writer.extent().header().grainSizeBytes();
   }
 
   /**

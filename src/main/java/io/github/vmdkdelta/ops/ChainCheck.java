@@ -1,6 +1,7 @@
 package io.github.vmdkdelta.ops;
 
 import io.github.vmdkdelta.chain.DiskLayer;
+import io.github.vmdkdelta.chain.LayerExtent;
 import io.github.vmdkdelta.chain.VmwareLock;
 import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import java.io.IOException;
@@ -91,7 +92,7 @@ public final class ChainCheck {
 
   private static void checkLayer(DiskLayer layer, List<Problem> problems) throws IOException {
     Path path = layer.path();
-    if (layer.extent().header().uncleanShutdown()) {
+    if (layer.uncleanShutdown()) {
       problems.add(
           Problem.warning(
               path,
@@ -109,22 +110,28 @@ public final class ChainCheck {
                   + lock.get().describe()
                   + "); a running VM may change the disk while it is checked"));
     }
-    String extentName = layer.extentFileName();
-    if (extentName.isEmpty()) {
-      problems.add(Problem.error(path, "descriptor", "the extent line names no file"));
-    } else if (!extentName.equals(path.getFileName().toString())) {
-      problems.add(
-          Problem.warning(
-              path,
-              "descriptor",
-              "the extent line names another file (\""
-                  + extentName
-                  + "\", expected \""
-                  + path.getFileName()
-                  + "\"): libvmdk-based tools (vmdkinfo, pyvmdk) read that file's data instead"
-                  + " of this one's"));
+    if (layer.isMonolithic()) {
+      String extentName = layer.extentFileName();
+      if (extentName.isEmpty()) {
+        problems.add(Problem.error(path, "descriptor", "the extent line names no file"));
+      } else if (!extentName.equals(path.getFileName().toString())) {
+        problems.add(
+            Problem.warning(
+                path,
+                "descriptor",
+                "the extent line names another file (\""
+                    + extentName
+                    + "\", expected \""
+                    + path.getFileName()
+                    + "\"): libvmdk-based tools (vmdkinfo, pyvmdk) read that file's data instead"
+                    + " of this one's"));
+      }
     }
-    ExtentScan.check(layer.extent(), problems);
+    for (LayerExtent extent : layer.extents()) {
+      if (extent.sparse().isPresent()) {
+        ExtentScan.check(extent.sparse().get(), problems);
+      }
+    }
   }
 
   private static void checkLink(DiskLayer child, DiskLayer parent, List<Problem> problems) {
@@ -166,7 +173,12 @@ public final class ChainCheck {
     Map<Path, Set<String>> namesByFolder = new LinkedHashMap<>();
     List<Path> files = new ArrayList<>();
     files.add(disk);
-    walk.layers().forEach(l -> files.add(l.path()));
+    walk.layers()
+        .forEach(
+            l -> {
+              files.add(l.path());
+              files.addAll(l.extentFiles());
+            });
     walk.stoppedAt().ifPresent(files::add);
     for (Path f : files) {
       Path folder = f.toAbsolutePath().getParent();

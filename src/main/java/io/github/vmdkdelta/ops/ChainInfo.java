@@ -49,23 +49,24 @@ public record ChainInfo(
       DiskLayer d = disks.get(i);
       Optional<DiskLayer> parent =
           d.isDelta() && i + 1 < disks.size() ? Optional.of(disks.get(i + 1)) : Optional.empty();
-      ExtentScan.Stats stats = ExtentScan.count(d.extent());
+      DiskUsage usage = DiskUsage.of(d);
       layers.add(
           new LayerInfo(
               d.path(),
               d.isDelta(),
               d.descriptor().createType(),
-              d.extent().header().capacityBytes(),
-              d.extent().header().grainSizeBytes(),
+              d.capacityBytes(),
+              usage.grainSizeBytes(),
               d.cid(),
               d.parentCid(),
               d.parentHint(),
               parent.map(p -> p.cid().equals(d.parentCid().orElseThrow())),
               parent.map(p -> p.capacity() == d.capacity()),
-              stats.allocatedGrains(),
-              stats.zeroedGrains(),
-              d.extent().fileSize(),
-              d.extent().header().uncleanShutdown(),
+              usage.allocatedGrains(),
+              usage.zeroedGrains(),
+              usage.allocatedBytes(),
+              usage.fileSizeBytes(),
+              d.uncleanShutdown(),
               VmwareLock.find(d.path())));
     }
     return new ChainInfo(disk, layers, walk.stoppedBy(), Recovery.pending(disk));

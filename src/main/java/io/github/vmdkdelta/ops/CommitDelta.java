@@ -113,7 +113,7 @@ public final class CommitDelta {
     }
     safety.requireVmOff(disk);
     for (DiskLayer layer : List.of(leaf, parent)) {
-      if (layer.extent().header().uncleanShutdown()) {
+      if (layer.uncleanShutdown()) {
         throw new DiskInUseException(
             layer.path(),
             "header",

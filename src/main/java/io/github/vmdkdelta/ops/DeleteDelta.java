@@ -1,8 +1,6 @@
 package io.github.vmdkdelta.ops;
 
 import io.github.vmdkdelta.chain.DiskLayer;
-import io.github.vmdkdelta.vmdk.ByteRewrite;
-import io.github.vmdkdelta.vmdk.Descriptor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,27 +53,30 @@ public final class DeleteDelta {
         parent.path(), List.of(disk), "renaming " + parent.path().getFileName());
     List<String> warnings = new ArrayList<>();
     top.cidWarning("the delta is deleted anyway").ifPresent(warnings::add);
-    Path aside = DiskNames.discardedDeltaName(disk);
-    DiskNames.requireFree(aside, "it is left from an interrupted vmdk-delta run");
-
-    var charset = parent.descriptor().fileNameCharset(parent.path());
-    Descriptor renamed =
-        parent
-            .descriptor()
-            .withExtentFileName(
-                0, Descriptor.encodeName(disk.getFileName().toString(), charset, parent.path()));
-    ByteRewrite extentLine = parent.extent().descriptorRewrite(renamed);
+    DiskRename discard = DiskRename.setAside(top.delta());
+    discard.requireFree("it is left from an interrupted vmdk-delta run");
+    discard.requireNoSymbolicLinks(safety);
+    DiskRename restore = DiskRename.of(parent, disk);
+    // The delta's own names are free by the time the parent takes them.
+    for (Path name : restore.newNames()) {
+      if (!name.equals(disk) && !top.delta().extentFiles().contains(name)) {
+        DiskNames.requireFree(name, "delete needs it to give the disk its name back");
+      }
+    }
+    restore.requireNoSymbolicLinks(safety);
+    for (Path file : parent.extentFiles()) {
+      safety.requireUnlocked(file);
+    }
     Path folder = DiskNames.folderOf(disk);
-    safety.requireRoom(folder, 0);
+    safety.requireRoom(folder, parent.descriptor().encode().length);
     warnings.addAll(safety.warnings());
-    Plan plan =
-        new Plan(
-            List.of(
-                new FileStep.Rename(disk, aside),
-                new FileStep.Rewrite(parent.path(), extentLine, "extent file name"),
-                new FileStep.Rename(parent.path(), disk),
-                new FileStep.SyncFolder(folder)),
-            List.of(new FileStep.Delete(aside), new FileStep.SyncFolder(folder)));
+    List<FileStep> steps = new ArrayList<>(discard.steps());
+    steps.addAll(restore.steps());
+    steps.add(new FileStep.SyncFolder(folder));
+    List<FileStep> cleanup = new ArrayList<>(discard.cleanup());
+    cleanup.addAll(restore.cleanup());
+    cleanup.add(new FileStep.SyncFolder(folder));
+    Plan plan = new Plan(steps, cleanup);
     return new DeletePlan(disk, parent.path(), plan, warnings);
   }
 

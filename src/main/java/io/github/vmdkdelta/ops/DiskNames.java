@@ -28,6 +28,18 @@ final class DiskNames {
     return disk.resolveSibling("." + disk.getFileName() + ".vmdk-delta-old");
   }
 
+  /** Where a replaced descriptor file waits for its removal after the commit point. */
+  static Path replacedDescriptorName(Path descriptor) {
+    return descriptor.resolveSibling("." + descriptor.getFileName() + ".vmdk-delta-replaced");
+  }
+
+  /** The stem of a disk's file name: {@code sd0} for {@code sd0.vmdk}. */
+  static String stemOf(Path disk) {
+    String name = disk.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+
   /** Where {@code commit} keeps the bytes of the parent it overwrites, until it is done. */
   static Path undoLogName(Path disk) {
     return disk.resolveSibling("." + disk.getFileName() + ".vmdk-delta-undo");

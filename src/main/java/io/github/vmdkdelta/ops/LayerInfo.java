@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param delta true for a delta (it names a parent), false for a base disk
  * @param createType the descriptor's {@code createType}
  * @param capacityBytes virtual size in bytes
- * @param grainSizeBytes bytes per grain
+ * @param grainSizeBytes bytes per grain of its (first) sparse extent; 0 for a flat disk
  * @param cid the descriptor's {@code CID}
  * @param parentCid the descriptor's {@code parentCID}, when it has one (base disks usually carry
  *     {@code ffffffff})
@@ -21,9 +21,11 @@ import java.util.Optional;
  *     equals the parent's {@code CID}; empty otherwise
  * @param capacityMatchesParent for a delta whose parent could be opened, whether both have the same
  *     capacity; empty otherwise
- * @param allocatedGrains grains whose data is stored in this file
- * @param zeroedGrains grains this file marks as zeroed (hiding the parent's data)
- * @param fileSizeBytes length of the file
+ * @param allocatedGrains grains whose data is stored in this disk's sparse extents
+ * @param zeroedGrains grains this disk marks as zeroed (hiding the parent's data)
+ * @param allocatedBytes bytes of data stored: allocated grains times their grain size (writers
+ *     store whole grains, partial last grain included), plus the whole of every flat extent
+ * @param fileSizeBytes length of the disk's files together (descriptor file and extent files)
  * @param uncleanShutdown the header's {@code uncleanShutdown} flag
  * @param lock the VMware lock on the file, if there is one
  */
@@ -40,17 +42,10 @@ public record LayerInfo(
     Optional<Boolean> capacityMatchesParent,
     long allocatedGrains,
     long zeroedGrains,
+    long allocatedBytes,
     long fileSizeBytes,
     boolean uncleanShutdown,
     Optional<VmwareLock> lock) {
-
-  /**
-   * Bytes of data stored in this layer: allocated grains times the grain size. Writers store whole
-   * grains, so this is what the layer's data takes in the file, partial last grain included.
-   */
-  public long allocatedBytes() {
-    return allocatedGrains * grainSizeBytes;
-  }
 
   /** The file name without its folder. */
   public String name() {

@@ -3,13 +3,11 @@ package io.github.vmdkdelta.ops;
 import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.vmdk.BrokenChainException;
-import io.github.vmdkdelta.vmdk.ByteRewrite;
 import io.github.vmdkdelta.vmdk.ContentId;
-import io.github.vmdkdelta.vmdk.Descriptor;
 import io.github.vmdkdelta.vmdk.DiskInUseException;
-import io.github.vmdkdelta.vmdk.SparseExtentHeader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -67,8 +65,7 @@ public final class MakeDelta {
     }
     safety.requireVmOff(disk);
     safety.requireNotSymbolicLink(disk);
-    SparseExtentHeader header = leaf.extent().header();
-    if (header.uncleanShutdown()) {
+    if (leaf.uncleanShutdown()) {
       throw new DiskInUseException(
           disk,
           "header",
@@ -94,30 +91,32 @@ public final class MakeDelta {
     Path staged = DiskNames.newDeltaName(disk);
     DiskNames.requireFree(frozen, "make needs it for the frozen disk");
     DiskNames.requireFree(staged, "it is left from an interrupted vmdk-delta run");
+    DiskRename freeze = DiskRename.of(leaf, frozen);
+    freeze.requireFree("make needs it for the frozen disk");
+    freeze.requireNoSymbolicLinks(safety);
+    for (Path file : leaf.extentFiles()) {
+      safety.requireUnlocked(file);
+    }
     safety.requireUnlocked(frozen);
     safety.requireNotInSnapshotList(disk);
     safety.requireNoOtherChildren(
         disk, chain.layers().stream().map(DiskLayer::path).toList(), "renaming it");
 
-    var charset = leaf.descriptor().fileNameCharset(disk);
     String frozenName = frozen.getFileName().toString();
-    Descriptor renamed =
-        leaf.descriptor().withExtentFileName(0, Descriptor.encodeName(frozenName, charset, disk));
-    ByteRewrite extentLine = leaf.extent().descriptorRewrite(renamed);
-
     NewDelta child = NewDelta.of(leaf, frozenName, disk.getFileName().toString(), random);
 
     Path folder = DiskNames.folderOf(disk);
-    safety.requireRoom(folder, child.image().writtenBytes());
-    Plan plan =
-        new Plan(
-            List.of(
-                new FileStep.CreateFile(staged, child.image()),
-                new FileStep.Rename(disk, frozen),
-                new FileStep.Rewrite(frozen, extentLine, "extent file name"),
-                new FileStep.Rename(staged, disk),
-                new FileStep.SyncFolder(folder)),
-            List.of());
+    safety.requireRoom(folder, child.image().writtenBytes() + leaf.descriptor().encode().length);
+    List<FileStep> steps = new ArrayList<>();
+    steps.add(new FileStep.CreateFile(staged, child.image()));
+    steps.addAll(freeze.steps());
+    steps.add(new FileStep.Rename(staged, disk));
+    steps.add(new FileStep.SyncFolder(folder));
+    List<FileStep> cleanup = new ArrayList<>(freeze.cleanup());
+    if (!cleanup.isEmpty()) {
+      cleanup.add(new FileStep.SyncFolder(folder));
+    }
+    Plan plan = new Plan(steps, cleanup);
     return new MakePlan(disk, frozen, child.cid(), leaf.cid(), plan, safety.warnings());
   }
 
@@ -128,7 +127,7 @@ public final class MakeDelta {
   public MakeResult run(Path disk) throws IOException {
     var outcome = Transaction.execute(ops, disk, "make", this::plan);
     MakePlan plan = outcome.planned();
-    List<String> warnings = new java.util.ArrayList<>(plan.warnings());
+    List<String> warnings = new ArrayList<>(plan.warnings());
     warnings.addAll(outcome.notes());
     return new MakeResult(disk, plan.frozen(), plan.childCid(), warnings);
   }

@@ -4,8 +4,11 @@ import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.vmdk.ContentId;
 import io.github.vmdkdelta.vmdk.DeltaDescriptor;
 import io.github.vmdkdelta.vmdk.DeltaExtentBuilder;
+import io.github.vmdkdelta.vmdk.Limits;
+import io.github.vmdkdelta.vmdk.SparseExtent;
 import io.github.vmdkdelta.vmdk.SparseExtentHeader;
 import io.github.vmdkdelta.vmdk.SparseFileImage;
+import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import io.github.vmdkdelta.vmdk.VmdkException;
 import java.util.random.RandomGenerator;
 
@@ -17,6 +20,12 @@ import java.util.random.RandomGenerator;
  * @param image its file
  */
 record NewDelta(ContentId cid, SparseFileImage image) {
+  /** 64 KiB grains, as qemu-img and VMware write them. */
+  static final long DEFAULT_GRAIN_SECTORS = 128;
+
+  /** 512 entries per grain table, as qemu-img and VMware write them. */
+  static final int DEFAULT_GTES_PER_GT = 512;
+
   /**
    * @param parent the disk the delta will sit on
    * @param parentName the name the parent will have, for the child's parent hint
@@ -24,23 +33,33 @@ record NewDelta(ContentId cid, SparseFileImage image) {
    */
   static NewDelta of(DiskLayer parent, String parentName, String childName, RandomGenerator random)
       throws VmdkException {
-    SparseExtentHeader header = parent.extent().header();
+    long capacity = parent.capacity();
+    if (capacity > Limits.MAX_CAPACITY_SECTORS) {
+      throw new UnsupportedImageException(
+          parent.path(),
+          "capacity",
+          "disk larger than 2 TiB ("
+              + capacity
+              + " sectors): its delta would have to be split in several files, which this tool"
+              + " does not write");
+    }
+    // A sparse parent's grain geometry, so that grains line up; qemu's and VMware's default for
+    // a flat one.
+    SparseExtentHeader geometry =
+        parent.extents().stream()
+            .flatMap(e -> e.sparse().stream())
+            .map(SparseExtent::header)
+            .findFirst()
+            .orElse(null);
+    long grainSize = geometry == null ? DEFAULT_GRAIN_SECTORS : geometry.grainSize();
+    int gtes = geometry == null ? DEFAULT_GTES_PER_GT : geometry.numGTEsPerGT();
     ContentId cid;
     do {
       cid = ContentId.random(random);
     } while (cid.equals(parent.cid()));
     byte[] text =
         DeltaDescriptor.forParent(
-            parent.descriptor(),
-            parent.path(),
-            parentName,
-            childName,
-            header.capacity(),
-            cid,
-            random);
-    return new NewDelta(
-        cid,
-        DeltaExtentBuilder.build(
-            header.capacity(), header.grainSize(), header.numGTEsPerGT(), text));
+            parent.descriptor(), parent.path(), parentName, childName, capacity, cid, random);
+    return new NewDelta(cid, DeltaExtentBuilder.build(capacity, grainSize, gtes, text));
   }
 }

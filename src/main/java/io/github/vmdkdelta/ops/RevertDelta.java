@@ -58,9 +58,10 @@ public final class RevertDelta {
     List<String> warnings = new ArrayList<>();
     top.cidWarning("the new delta links to the parent as it is now").ifPresent(warnings::add);
     Path staged = DiskNames.newDeltaName(disk);
-    Path aside = DiskNames.discardedDeltaName(disk);
     DiskNames.requireFree(staged, "it is left from an interrupted vmdk-delta run");
-    DiskNames.requireFree(aside, "it is left from an interrupted vmdk-delta run");
+    DiskRename discard = DiskRename.setAside(top.delta());
+    discard.requireFree("it is left from an interrupted vmdk-delta run");
+    discard.requireNoSymbolicLinks(safety);
 
     NewDelta child =
         NewDelta.of(
@@ -68,14 +69,14 @@ public final class RevertDelta {
     Path folder = DiskNames.folderOf(disk);
     safety.requireRoom(folder, child.image().writtenBytes());
     warnings.addAll(safety.warnings());
-    Plan plan =
-        new Plan(
-            List.of(
-                new FileStep.CreateFile(staged, child.image()),
-                new FileStep.Rename(disk, aside),
-                new FileStep.Rename(staged, disk),
-                new FileStep.SyncFolder(folder)),
-            List.of(new FileStep.Delete(aside), new FileStep.SyncFolder(folder)));
+    List<FileStep> steps = new ArrayList<>();
+    steps.add(new FileStep.CreateFile(staged, child.image()));
+    steps.addAll(discard.steps());
+    steps.add(new FileStep.Rename(staged, disk));
+    steps.add(new FileStep.SyncFolder(folder));
+    List<FileStep> cleanup = new ArrayList<>(discard.cleanup());
+    cleanup.add(new FileStep.SyncFolder(folder));
+    Plan plan = new Plan(steps, cleanup);
     return new RevertPlan(disk, parent.path(), plan, warnings);
   }
 

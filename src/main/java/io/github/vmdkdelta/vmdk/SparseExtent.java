@@ -63,7 +63,9 @@ public final class SparseExtent {
                 header.descriptorOffset(), header.descriptorSize(), size, path, "descriptor");
         area = new byte[(int) (header.descriptorSize() * Limits.SECTOR_SIZE)];
         readAt(ch, start, area.length, path).get(area);
-        descriptor = Descriptor.parse(textBeforeNul(area), path);
+        byte[] text = textBeforeNul(area);
+        // qemu-img reserves a descriptor area in each extent of a split disk and leaves it empty.
+        descriptor = text.length == 0 ? null : Descriptor.parse(text, path);
       }
       long entries = header.grainDirectoryEntries();
       if (entries > Limits.MAX_GD_ENTRIES) {

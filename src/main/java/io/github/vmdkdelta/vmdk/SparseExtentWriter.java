@@ -112,6 +112,11 @@ public final class SparseExtentWriter {
     this.next = ceilTo(start, grainBytes);
   }
 
+  /** The extent written. */
+  public SparseExtent extent() {
+    return extent;
+  }
+
   /** Refuses extents this writer cannot change. */
   public static void requireWritable(SparseExtent extent) throws VmdkException {
     SparseExtentHeader h = extent.header();

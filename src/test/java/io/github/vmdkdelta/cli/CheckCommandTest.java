@@ -419,14 +419,14 @@ class CheckCommandTest {
 
     Path text =
         Files.writeString(
-            root.resolve("split.vmdk"),
+            root.resolve("esx.vmdk"),
             "# Disk DescriptorFile\nversion=1\nCID=3655ca37\nparentCID=ffffffff\n"
-                + "createType=\"twoGbMaxExtentSparse\"\n"
-                + "RW 4194304 SPARSE \"split-s001.vmdk\"\n".repeat(20));
+                + "createType=\"vmfs\"\n"
+                + "RW 4194304 VMFS \"esx-flat.vmdk\"\n");
     Cli split = Cli.run("check", text.toString());
     assertThat(split.code()).isEqualTo(4);
     assertThat(split.errLines()).hasSize(1);
-    assertThat(split.err()).contains("split.vmdk: header: this is a text descriptor");
+    assertThat(split.err()).contains("esx.vmdk: descriptor: unsupported disk type (vmfs;");
     assertThat(split.out()).isEmpty();
   }
 

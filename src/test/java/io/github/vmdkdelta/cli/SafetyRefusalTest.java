@@ -147,9 +147,12 @@ class SafetyRefusalTest {
             "make on a chain whose CIDs do not link",
             f -> {
               make(f);
-              String cid = cidOf(f.resolve("sd0-000000.vmdk"));
+              // qemu writes the CID without leading zeros, make writes the parentCID with them.
+              long cid = Long.parseLong(cidOf(f.resolve("sd0-000000.vmdk")), 16);
               QemuDisks.editDescriptor(
-                  f.resolve("sd0.vmdk"), "parentCID=" + cid, "parentCID=0badc1d0");
+                  f.resolve("sd0.vmdk"),
+                  String.format("parentCID=%08x", cid),
+                  "parentCID=0badc1d0");
             },
             "make",
             5,

@@ -15,6 +15,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Fails every file primitive of {@code make} and {@code delete} in turn, once as an error (the
@@ -73,8 +75,14 @@ class FaultInjectionTest {
           new RevertDelta(ops, new SplittableRandom(SEED + 1)).run(folder.resolve("sd0.vmdk"));
 
   private Path template(String name, boolean withDelta) throws IOException {
+    return template(name, withDelta, "monolithicSparse");
+  }
+
+  private Path template(String name, boolean withDelta, String subformat) throws IOException {
     Path folder = Files.createDirectories(root.resolve("template-" + name));
-    Path disk = QemuDisks.base(folder, "sd0.vmdk", "64M");
+    // Flat files are copied for every primitive: keep them small.
+    String size = subformat.endsWith("Flat") ? "8M" : "64M";
+    Path disk = QemuDisks.base(folder, "sd0.vmdk", size, subformat);
     QemuDisks.write(disk, 0, 65536, 0x11);
     if (withDelta) {
       MAKE.run(new SafeFileOperations(), folder);
@@ -142,6 +150,16 @@ class FaultInjectionTest {
           .isIn(before, after);
     }
     assertThat(refused).as("failures before the commit point").isGreaterThan(primitives / 2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"twoGbMaxExtentSparse", "monolithicFlat", "twoGbMaxExtentFlat"})
+  void splitAndFlatDisksFailingAtAnyPrimitiveRollBack(String subformat) throws IOException {
+    failEveryPrimitive("make-" + subformat, template("make-" + subformat, false, subformat), MAKE);
+    failEveryPrimitive(
+        "delete-" + subformat, template("delete-" + subformat, true, subformat), DELETE);
+    failEveryPrimitive(
+        "revert-" + subformat, template("revert-" + subformat, true, subformat), REVERT);
   }
 
   @Test

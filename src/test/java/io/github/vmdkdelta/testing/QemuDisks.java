@@ -26,6 +26,26 @@ public final class QemuDisks {
     return folder.resolve(name);
   }
 
+  /**
+   * A new base disk of a hosted subformat ({@code monolithicSparse}, {@code twoGbMaxExtentSparse},
+   * {@code monolithicFlat}, {@code twoGbMaxExtentFlat}), as qemu-img makes it.
+   */
+  public static Path base(Path folder, String name, String size, String subformat)
+      throws IOException {
+    ExternalTools.run(
+            folder,
+            ExternalTools.require(ExternalTools.QEMU_IMG),
+            "create",
+            "-f",
+            "vmdk",
+            "-o",
+            "subformat=" + subformat,
+            name,
+            size)
+        .expectSuccess();
+    return folder.resolve(name);
+  }
+
   /** A delta of {@code parent}, as qemu-img makes it. */
   public static Path delta(Path folder, String name, String parent) throws IOException {
     ExternalTools.run(

@@ -432,19 +432,114 @@ class CorruptionTableTest {
     String text =
         "# Disk DescriptorFile\nversion=1\nCID=3655ca37\nparentCID=ffffffff\ncreateType=\"monolithicFlat\"\n\n# Extent description\nRW 2048 FLAT \"sd0-flat.vmdk\" 0\n";
     row(
-        "text descriptor file (short)",
-        Level.FILE,
-        UNSUPPORTED,
-        "text descriptor",
+        "text descriptor whose flat extent file is missing",
+        Level.CHAIN,
+        BROKEN,
+        "extent file not found (sd0-flat.vmdk)",
         DISK,
         d -> Files.writeString(d.resolve(DISK), text));
     row(
-        "text descriptor file (over 512 bytes)",
-        Level.FILE,
-        UNSUPPORTED,
-        "text descriptor",
+        "text descriptor file (over 512 bytes) whose flat extent file is missing",
+        Level.CHAIN,
+        BROKEN,
+        "extent file not found (sd0-flat.vmdk)",
         DISK,
         d -> Files.writeString(d.resolve(DISK), text + "#".repeat(600) + "\n"));
+    row(
+        "flat extent file shorter than its extent line",
+        Level.CHAIN,
+        CORRUPT,
+        "flat extent file shorter than its extent line says (1048064 bytes",
+        "sd0-flat.vmdk",
+        d -> {
+          Files.writeString(d.resolve(DISK), text);
+          Files.write(d.resolve("sd0-flat.vmdk"), new byte[2048 * 512 - 512]);
+        });
+    row(
+        "flat extent at an offset past the end of its file",
+        Level.CHAIN,
+        CORRUPT,
+        "flat extent file shorter",
+        "sd0-flat.vmdk",
+        d -> {
+          Files.writeString(d.resolve(DISK), text.replace("\" 0\n", "\" 1\n"));
+          Files.write(d.resolve("sd0-flat.vmdk"), new byte[2048 * 512]);
+        });
+    row(
+        "extent file name climbing out of the folder",
+        Level.CHAIN,
+        UNSUPPORTED,
+        "extent file outside the descriptor's folder (\"../sd0-flat.vmdk\")",
+        DISK,
+        d -> Files.writeString(d.resolve(DISK), text.replace("\"sd0-flat", "\"../sd0-flat")));
+    row(
+        "extent file name with an absolute path",
+        Level.CHAIN,
+        UNSUPPORTED,
+        "extent file outside the descriptor's folder",
+        DISK,
+        d -> Files.writeString(d.resolve(DISK), text.replace("\"sd0-flat", "\"/etc/sd0-flat")));
+    row(
+        "text descriptor of an ESX disk (createType vmfs)",
+        Level.CHAIN,
+        UNSUPPORTED,
+        "unsupported disk type (vmfs;",
+        DISK,
+        d ->
+            Files.writeString(
+                d.resolve(DISK),
+                text.replace("monolithicFlat", "vmfs").replace(" FLAT ", " VMFS ")));
+    row(
+        "VMFS extent line in a monolithicFlat descriptor",
+        Level.CHAIN,
+        UNSUPPORTED,
+        "unsupported extent type in a monolithicFlat disk (VMFS)",
+        DISK,
+        d -> Files.writeString(d.resolve(DISK), text.replace(" FLAT ", " VMFS ")));
+    row(
+        "two extent lines naming the same file",
+        Level.CHAIN,
+        CORRUPT,
+        "two extent lines name the same file (sd0-flat.vmdk)",
+        DISK,
+        d -> {
+          Files.writeString(d.resolve(DISK), text + "RW 2048 FLAT \"sd0-flat.vmdk\" 2048\n");
+          Files.write(d.resolve("sd0-flat.vmdk"), new byte[4096 * 512]);
+        });
+    row(
+        "extent line of 0 sectors",
+        Level.CHAIN,
+        CORRUPT,
+        "extent line of 0 sectors",
+        DISK,
+        d -> Files.writeString(d.resolve(DISK), text.replace("RW 2048", "RW 0")));
+    row(
+        "text descriptor without extent lines",
+        Level.CHAIN,
+        CORRUPT,
+        "no extent lines",
+        DISK,
+        d -> Files.writeString(d.resolve(DISK), text.substring(0, text.indexOf("RW "))));
+    row(
+        "text descriptor file over 1 MiB",
+        Level.CHAIN,
+        CORRUPT,
+        "descriptor file too large (1048722 bytes, at most 1048576)",
+        DISK,
+        d -> Files.writeString(d.resolve(DISK), text + "#".repeat(1 << 20) + "\n"));
+    row(
+        "split extent whose header disagrees with its extent line",
+        Level.CHAIN,
+        CORRUPT,
+        "extent size disagrees with the header (4096 sectors, header says 2048)",
+        "sd0-s001.vmdk",
+        d -> {
+          Files.writeString(
+              d.resolve(DISK),
+              text.replace("monolithicFlat", "twoGbMaxExtentSparse")
+                  .replace("RW 2048 FLAT \"sd0-flat.vmdk\" 0", "RW 4096 SPARSE \"sd0-s001.vmdk\""));
+          Files.write(d.resolve("sd0-s001.vmdk"), disk().toBytes());
+        });
     // ---- truncation: at 0 and at every sector boundary of a small fixture ----
     VmdkFixture small = disk();
     VmdkFixture.Layout l = small.layout();

@@ -1,0 +1,118 @@
+package io.github.vmdkdelta.ops;
+
+import io.github.vmdkdelta.chain.DiskLayer;
+import io.github.vmdkdelta.vmdk.ByteRewrite;
+import io.github.vmdkdelta.vmdk.Descriptor;
+import io.github.vmdkdelta.vmdk.Extent;
+import io.github.vmdkdelta.vmdk.SparseFileImage;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The steps that give a disk a new name in its folder, inside a transaction.
+ *
+ * <p>A monolithic file is renamed and the extent line of its embedded descriptor rewritten in
+ * place. A descriptor-file disk (split or flat) gets its extent files renamed to the new stem as
+ * well ({@code sd0-s001.vmdk} becomes {@code sd0-000000-s001.vmdk}), so a later disk named {@code
+ * sd0} cannot collide with them; its new descriptor is written in full under the new name before
+ * anything is renamed, and the old descriptor file is removed only after the commit point. Extent
+ * files whose names do not start with the disk's stem keep their names. The mapping is exact both
+ * ways, so renaming back restores every file byte for byte.
+ *
+ * @param steps the steps, to run in order
+ * @param cleanup what to remove after the commit point
+ * @param newNames every name the steps create, to check that it is free
+ * @param renamedFiles every existing file the steps rename or rewrite
+ */
+record DiskRename(
+    List<FileStep> steps, List<FileStep> cleanup, List<Path> newNames, List<Path> renamedFiles) {
+
+  /** Plans renaming {@code layer} to {@code to}, in the same folder. */
+  static DiskRename of(DiskLayer layer, Path to) throws IOException {
+    Path from = layer.path();
+    Descriptor d = layer.descriptor();
+    Charset charset = d.fileNameCharset(from);
+    if (layer.isMonolithic()) {
+      Descriptor renamed =
+          d.withExtentFileName(
+              0, Descriptor.encodeName(to.getFileName().toString(), charset, from));
+      ByteRewrite extentLine = layer.extent().descriptorRewrite(renamed);
+      return new DiskRename(
+          List.of(
+              new FileStep.Rename(from, to),
+              new FileStep.Rewrite(to, extentLine, "extent file name")),
+          List.of(),
+          List.of(to),
+          List.of(from));
+    }
+    String oldStem = DiskNames.stemOf(from);
+    String newStem = DiskNames.stemOf(to);
+    List<FileStep> extentRenames = new ArrayList<>();
+    List<Path> newNames = new ArrayList<>(List.of(to));
+    List<Path> renamed = new ArrayList<>(List.of(from));
+    Descriptor updated = d;
+    List<Extent> lines = d.extents(from);
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).type().equals("ZERO")) {
+        continue;
+      }
+      String name = Descriptor.decodeName(lines.get(i).rawFileName(), charset);
+      if (!name.startsWith(oldStem + "-")) {
+        continue;
+      }
+      String newName = newStem + name.substring(oldStem.length());
+      Path file = from.resolveSibling(name);
+      Path target = from.resolveSibling(newName);
+      updated = updated.withExtentFileName(i, Descriptor.encodeName(newName, charset, from));
+      extentRenames.add(new FileStep.Rename(file, target));
+      newNames.add(target);
+      renamed.add(file);
+    }
+    byte[] text = layer.descriptorFile().orElseThrow().bytesWith(updated);
+    Path replaced = DiskNames.replacedDescriptorName(from);
+    newNames.add(replaced);
+    List<FileStep> steps = new ArrayList<>();
+    steps.add(
+        new FileStep.CreateFile(
+            to, new SparseFileImage(text.length, List.of(new SparseFileImage.Region(0, text)))));
+    steps.addAll(extentRenames);
+    steps.add(new FileStep.Rename(from, replaced));
+    return new DiskRename(steps, List.of(new FileStep.Delete(replaced)), newNames, renamed);
+  }
+
+  /**
+   * Plans setting every file of {@code layer} aside under a hidden name, to be deleted after the
+   * commit point: how a delta is thrown away so that a failure can still bring it back.
+   */
+  static DiskRename setAside(DiskLayer layer) {
+    List<Path> files = new ArrayList<>(List.of(layer.path()));
+    files.addAll(layer.extentFiles());
+    List<FileStep> steps = new ArrayList<>();
+    List<FileStep> cleanup = new ArrayList<>();
+    List<Path> newNames = new ArrayList<>();
+    for (Path file : files) {
+      Path aside = DiskNames.discardedDeltaName(file);
+      steps.add(new FileStep.Rename(file, aside));
+      cleanup.add(new FileStep.Delete(aside));
+      newNames.add(aside);
+    }
+    return new DiskRename(steps, cleanup, newNames, files);
+  }
+
+  /** Refuses when a name the rename needs is taken. */
+  void requireFree(String why) throws IOException {
+    for (Path name : newNames) {
+      DiskNames.requireFree(name, why);
+    }
+  }
+
+  /** Refuses symbolic links among the files renamed. */
+  void requireNoSymbolicLinks(SafetyChecks safety) throws IOException {
+    for (Path file : renamedFiles) {
+      safety.requireNotSymbolicLink(file);
+    }
+  }
+}
