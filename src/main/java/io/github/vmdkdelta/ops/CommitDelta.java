@@ -3,14 +3,13 @@ package io.github.vmdkdelta.ops;
 import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.vmdk.BrokenChainException;
-import io.github.vmdkdelta.vmdk.ByteRewrite;
 import io.github.vmdkdelta.vmdk.ContentId;
 import io.github.vmdkdelta.vmdk.DeltaDescriptor;
 import io.github.vmdkdelta.vmdk.DeltaMerge;
-import io.github.vmdkdelta.vmdk.Descriptor;
 import io.github.vmdkdelta.vmdk.DiskInUseException;
 import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,10 +21,14 @@ import java.util.random.RandomGenerator;
  * parent gets a new CID, since its data changed; another delta of it would break, so commit refuses
  * when there is one.
  *
- * <p>Crash safety: the merge saves every byte of the parent it overwrites in an undo log (forced)
- * before overwriting it, and appends new grains past the parent's old end; until the renames are
- * done, the delta is untouched and still shows the same data, and an interrupted commit is rolled
- * back from the journal and the undo log.
+ * <p>The parent may be monolithicSparse, split or flat: each of its files the delta has grains over
+ * is merged into on its own ({@link MergeTarget}), and a split or flat parent's extent files take
+ * the delta's stem along with its name ({@link DiskRename}).
+ *
+ * <p>Crash safety: the merge saves every byte of the parent it overwrites in an undo log (forced,
+ * one per file merged into) before overwriting it, and appends new grains past the file's old end;
+ * until the renames are done, the delta is untouched and still shows the same data, and an
+ * interrupted commit is rolled back from the journal and the undo logs.
  */
 public final class CommitDelta {
   private final SafeFileOperations ops;
@@ -98,6 +101,15 @@ public final class CommitDelta {
           "commit",
           "not a delta disk (no parentFileNameHint): there is no parent to commit into");
     }
+    if (!leaf.isMonolithic()) {
+      throw new UnsupportedImageException(
+          disk,
+          "descriptor",
+          "the delta is a "
+              + leaf.descriptor().createType()
+              + " disk; commit only merges monolithicSparse deltas (as vmdk-delta make and"
+              + " qemu-img create -b make them)");
+    }
     DiskLayer parent = chain.layers().get(1);
     if (!DiskNames.folderOf(parent.path()).equals(DiskNames.folderOf(disk))) {
       throw new UnsupportedImageException(
@@ -110,6 +122,9 @@ public final class CommitDelta {
     SafetyChecks safety = new SafetyChecks(options);
     for (DiskLayer layer : chain.layers()) {
       safety.requireUnlocked(layer.path());
+    }
+    for (Path file : parent.extentFiles()) {
+      safety.requireUnlocked(file);
     }
     safety.requireVmOff(disk);
     for (DiskLayer layer : List.of(leaf, parent)) {
@@ -143,59 +158,103 @@ public final class CommitDelta {
     safety.requireNoOtherChildren(
         parent.path(), List.of(disk), "changing its data and its CID by commit");
     Path aside = DiskNames.discardedDeltaName(disk);
-    Path undoLog = DiskNames.undoLogName(disk);
     DiskNames.requireFree(aside, "it is left from an interrupted vmdk-delta run");
-    DiskNames.requireFree(undoLog, "it is left from an interrupted vmdk-delta run");
 
-    DeltaMerge merge =
-        DeltaMerge.check(leaf.extent(), parent.extent(), parent.isDelta())
-            .withBatchBytes(batchBytes);
-    long parentLength = parent.extent().fileSize();
-    DeltaMerge.Result dry;
-    long logBytes;
-    try (UndoLoggedFile.Measuring measuring = UndoLoggedFile.measure(parent.path(), parentLength)) {
-      dry = merge.run(null, measuring, DeltaMerge.Progress.NONE);
-      logBytes = measuring.logBytes();
+    Merges merges = planMerges(disk, parent, MergeTarget.of(leaf, parent, batchBytes), progress);
+    for (MergeTarget target : merges.targets()) {
+      safety.requireNotSymbolicLink(target.file());
     }
-    long spaceNeeded = dry.parentLength() - parentLength + logBytes;
+    long spaceNeeded = merges.spaceNeeded();
 
     ContentId cid;
     do {
       cid = ContentId.random(random);
     } while (cid.equals(parent.cid()) || cid.equals(leaf.cid()));
-    var charset = parent.descriptor().fileNameCharset(parent.path());
-    Descriptor updated =
-        DeltaDescriptor.withContentId(parent.descriptor(), cid, random)
-            .withExtentFileName(
-                0, Descriptor.encodeName(disk.getFileName().toString(), charset, parent.path()));
-    ByteRewrite descriptor = parent.extent().descriptorRewrite(updated);
+    DiskRename rename =
+        DiskRename.withDescriptor(
+            parent, disk, DeltaDescriptor.withContentId(parent.descriptor(), cid, random));
+    // The delta is set aside before the parent takes its name.
+    for (Path name : rename.newNames()) {
+      if (!name.equals(disk)) {
+        DiskNames.requireFree(name, "commit needs it to give the parent the disk's name");
+      }
+    }
+    rename.requireNoSymbolicLinks(safety);
+    if (!parent.isMonolithic()) {
+      spaceNeeded += parent.descriptor().encode().length;
+    }
 
     Path folder = DiskNames.folderOf(disk);
     safety.requireRoom(folder, spaceNeeded);
     List<String> warnings = new ArrayList<>(safety.warnings());
-    Plan plan =
-        new Plan(
-            List.of(
-                new FileStep.Merge(disk, parent.path(), undoLog, parentLength, merge, progress),
-                new FileStep.Rename(disk, aside),
-                new FileStep.Rewrite(parent.path(), descriptor, "CID and extent file name"),
-                new FileStep.Rename(parent.path(), disk),
-                new FileStep.SyncFolder(folder)),
-            List.of(
-                new FileStep.Delete(aside),
-                new FileStep.Delete(undoLog),
-                new FileStep.SyncFolder(folder)));
+    List<FileStep> steps = new ArrayList<>(merges.steps());
+    steps.add(new FileStep.Rename(disk, aside));
+    steps.addAll(rename.steps());
+    steps.add(new FileStep.SyncFolder(folder));
+    List<FileStep> cleanup = new ArrayList<>();
+    cleanup.add(new FileStep.Delete(aside));
+    cleanup.addAll(rename.cleanup());
+    merges.undoLogs().forEach(log -> cleanup.add(new FileStep.Delete(log)));
+    cleanup.add(new FileStep.SyncFolder(folder));
     return new CommitPlan(
         disk,
         parent.path(),
         cid,
-        merge.grains(),
-        merge.bytes(),
-        dry.bytesOverwritten(),
-        dry.grainsAppended(),
+        merges.dryRun().grains(),
+        merges.dryRun().bytes(),
+        merges.dryRun().bytesOverwritten(),
+        merges.dryRun().grainsAppended(),
         spaceNeeded,
-        plan,
+        new Plan(steps, cleanup),
         warnings);
+  }
+
+  /**
+   * The merge steps of a commit, one per file of the parent it changes, and what they need.
+   *
+   * @param dryRun what the merges would do, summed
+   * @param spaceNeeded bytes they may add to the folder: grains and tables appended, undo logs
+   */
+  private record Merges(
+      List<MergeTarget> targets,
+      List<FileStep> steps,
+      List<Path> undoLogs,
+      DeltaMerge.Result dryRun,
+      long spaceNeeded) {}
+
+  /** Plans a merge step per target, each with its undo log, and runs each dry to measure it. */
+  private static Merges planMerges(
+      Path disk, DiskLayer parent, List<MergeTarget> targets, DeltaMerge.Progress progress)
+      throws IOException {
+    long total = targets.stream().mapToLong(t -> t.merge().bytes()).sum();
+    List<FileStep> steps = new ArrayList<>();
+    List<Path> undoLogs = new ArrayList<>();
+    DeltaMerge.Result sum = new DeltaMerge.Result(0, 0, 0, 0, 0);
+    long spaceNeeded = 0;
+    for (MergeTarget target : targets) {
+      // A monolithic parent's undo log keeps the name it has always had.
+      Path undoLog = DiskNames.undoLogName(parent.isMonolithic() ? disk : target.file());
+      DiskNames.requireFree(undoLog, "it is left from an interrupted vmdk-delta run");
+      long length = Files.size(target.file());
+      DeltaMerge.Result dry;
+      try (UndoLoggedFile.Measuring measuring = UndoLoggedFile.measure(target.file(), length)) {
+        dry = target.merge().run(null, measuring, DeltaMerge.Progress.NONE);
+        spaceNeeded += dry.parentLength() - length + measuring.logBytes();
+      }
+      // Each merge reports its own bytes; the user sees the whole commit's.
+      long mergedBefore = sum.bytes();
+      DeltaMerge.Progress part = (done, all) -> progress.update(mergedBefore + done, total);
+      steps.add(new FileStep.Merge(disk, target.file(), undoLog, length, target.merge(), part));
+      undoLogs.add(undoLog);
+      sum =
+          new DeltaMerge.Result(
+              sum.grains() + dry.grains(),
+              sum.bytes() + dry.bytes(),
+              sum.bytesOverwritten() + dry.bytesOverwritten(),
+              sum.grainsAppended() + dry.grainsAppended(),
+              0);
+    }
+    return new Merges(targets, steps, undoLogs, sum, spaceNeeded);
   }
 
   /** {@link #run(Path, DeltaMerge.Progress)} without progress reports. */

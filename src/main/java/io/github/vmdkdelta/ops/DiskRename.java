@@ -32,8 +32,21 @@ record DiskRename(
 
   /** Plans renaming {@code layer} to {@code to}, in the same folder. */
   static DiskRename of(DiskLayer layer, Path to) throws IOException {
+    return of(layer, to, layer.descriptor(), "extent file name");
+  }
+
+  /**
+   * Plans renaming {@code layer} to {@code to} with {@code content} as its descriptor, extent file
+   * names apart: for a disk whose data changed ({@code commit} gives it a new CID).
+   */
+  static DiskRename withDescriptor(DiskLayer layer, Path to, Descriptor content)
+      throws IOException {
+    return of(layer, to, content, "CID and extent file name");
+  }
+
+  private static DiskRename of(DiskLayer layer, Path to, Descriptor d, String what)
+      throws IOException {
     Path from = layer.path();
-    Descriptor d = layer.descriptor();
     Charset charset = d.fileNameCharset(from);
     if (layer.isMonolithic()) {
       Descriptor renamed =
@@ -41,9 +54,7 @@ record DiskRename(
               0, Descriptor.encodeName(to.getFileName().toString(), charset, from));
       ByteRewrite extentLine = layer.extent().descriptorRewrite(renamed);
       return new DiskRename(
-          List.of(
-              new FileStep.Rename(from, to),
-              new FileStep.Rewrite(to, extentLine, "extent file name")),
+          List.of(new FileStep.Rename(from, to), new FileStep.Rewrite(to, extentLine, what)),
           List.of(),
           List.of(to),
           List.of(from));

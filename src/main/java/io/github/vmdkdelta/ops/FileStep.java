@@ -177,13 +177,13 @@ public sealed interface FileStep {
   }
 
   /**
-   * Merges the grains of a delta into its parent, in place ({@code commit}). Every byte of the
-   * parent it overwrites is first saved in an undo log, forced; undo writes those bytes back and
-   * cuts the parent to its old length, which drops the grains and tables appended. A step read back
-   * from a journal has no {@code merge} and can only be undone.
+   * Merges the grains of a delta into one file of its parent, in place ({@code commit}). Every byte
+   * of the file it overwrites is first saved in an undo log, forced; undo writes those bytes back
+   * and cuts the file to its old length, which drops the grains and tables appended. A step read
+   * back from a journal has no {@code merge} and can only be undone.
    *
    * @param delta the delta, only read
-   * @param parent the file merged into
+   * @param parent the file merged into: the parent, or one extent file of a split or flat parent
    * @param undoLog the undo log, a new file in the same folder
    * @param parentLength the parent's length before the merge
    * @param merge the checked merge, or null when read from a journal
@@ -194,7 +194,7 @@ public sealed interface FileStep {
       Path parent,
       Path undoLog,
       long parentLength,
-      io.github.vmdkdelta.vmdk.DeltaMerge merge,
+      io.github.vmdkdelta.vmdk.ExtentMerge merge,
       io.github.vmdkdelta.vmdk.DeltaMerge.Progress progress)
       implements FileStep {
     @Override

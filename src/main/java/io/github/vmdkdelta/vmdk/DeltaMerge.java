@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * Copies the grains a delta holds into its parent, so that the parent alone reads as the delta read
- * through it (what {@code qemu-img commit} does). Only grains the delta has are touched: a data
+ * through it (what {@code qemu-img commit} does); for a split parent, the grains over one sparse
+ * extent into that extent ({@link #checkExtent}). Only grains the delta has are touched: a data
  * grain the parent already has is overwritten in place, any other is appended to the parent and
  * entered in both of its grain tables. A zeroed grain of the delta becomes zeros in the parent:
  * nothing to do in a base that lacks the grain, entry 1 where the parent allows zeroed-grain
@@ -24,7 +25,7 @@ import java.util.Set;
  * grain table entries that make them visible. How a write is made safe is up to the {@link
  * ExtentFile} given to {@link #run}.
  */
-public final class DeltaMerge {
+public final class DeltaMerge implements ExtentMerge {
   /**
    * Bytes of grain data per batch by default: large enough for sequential throughput, small enough
    * to keep one buffer (and the undo record of one batch) in memory.
@@ -66,6 +67,7 @@ public final class DeltaMerge {
   private final SparseExtent child;
   private final SparseExtent parent;
   private final boolean parentHasParent;
+  private final long firstSector;
   private final long grains;
   private final long bytes;
   private final int batchBytes;
@@ -74,12 +76,14 @@ public final class DeltaMerge {
       SparseExtent child,
       SparseExtent parent,
       boolean parentHasParent,
+      long firstSector,
       long grains,
       long bytes,
       int batchBytes) {
     this.child = child;
     this.parent = parent;
     this.parentHasParent = parentHasParent;
+    this.firstSector = firstSector;
     this.grains = grains;
     this.bytes = bytes;
     this.batchBytes = batchBytes;
@@ -89,11 +93,12 @@ public final class DeltaMerge {
    * The same merge in batches of about {@code batchBytes} of grain data (a batch holds at least one
    * grain). Smaller batches force more often; tests use them to cut a merge into many steps.
    */
+  @Override
   public DeltaMerge withBatchBytes(int batchBytes) {
     if (batchBytes <= 0) {
       throw new IllegalArgumentException("batch size must be positive: " + batchBytes);
     }
-    return new DeltaMerge(child, parent, parentHasParent, grains, bytes, batchBytes);
+    return new DeltaMerge(child, parent, parentHasParent, firstSector, grains, bytes, batchBytes);
   }
 
   /**
@@ -109,18 +114,59 @@ public final class DeltaMerge {
    */
   public static DeltaMerge check(SparseExtent child, SparseExtent parent, boolean parentHasParent)
       throws IOException {
+    SparseExtentHeader c = child.header();
+    SparseExtentHeader p = parent.header();
+    if (c.capacity() != p.capacity()) {
+      throw new BrokenChainException(
+          child.path(),
+          "capacity",
+          "differs from the parent's (" + c.capacity() + " sectors, parent " + p.capacity() + ")");
+    }
+    return checkExtent(child, parent, 0, parentHasParent);
+  }
+
+  /**
+   * {@link #check} for one sparse extent of a split parent, which holds the virtual disk from
+   * sector {@code firstSector} on: the grains of {@code child} over that part are merged into it,
+   * at the same place relative to the extent's start.
+   *
+   * @throws UnsupportedImageException also as {@link #requireMergeable} says
+   */
+  public static DeltaMerge checkExtent(
+      SparseExtent child, SparseExtent parent, long firstSector, boolean parentHasParent)
+      throws IOException {
+    requireMergeable(child, parent, firstSector);
+    checkParentGrains(parent);
+    long fromByte = firstSector * Limits.SECTOR_SIZE;
+    DeltaGrains.Summary held =
+        DeltaGrains.check(child, fromByte, fromByte + parent.header().capacityBytes());
+    return new DeltaMerge(
+        child,
+        parent,
+        parentHasParent,
+        firstSector,
+        held.grains(),
+        held.bytes(),
+        DEFAULT_BATCH_BYTES);
+  }
+
+  /**
+   * Checks, from the headers alone, that grains of {@code child} can be merged into {@code parent},
+   * an extent starting at virtual sector {@code firstSector}: the parent writable, the child not
+   * compressed, the same grain size, and the extent starting and ending on a grain boundary (or at
+   * the end of the disk), so that no grain of the child straddles two extents.
+   *
+   * @throws UnsupportedImageException when one of these does not hold
+   * @throws BrokenChainException when the extent lies outside the child's capacity
+   */
+  public static void requireMergeable(SparseExtent child, SparseExtent parent, long firstSector)
+      throws VmdkException {
     SparseExtentWriter.requireWritable(parent);
     SparseExtentHeader c = child.header();
     SparseExtentHeader p = parent.header();
     if (c.isStreamOptimized()) {
       throw new UnsupportedImageException(
           child.path(), "header", "compressed (streamOptimized) deltas cannot be merged");
-    }
-    if (c.capacity() != p.capacity()) {
-      throw new BrokenChainException(
-          child.path(),
-          "capacity",
-          "differs from the parent's (" + c.capacity() + " sectors, parent " + p.capacity() + ")");
     }
     if (c.grainSize() != p.grainSize()) {
       throw new UnsupportedImageException(
@@ -132,36 +178,33 @@ public final class DeltaMerge {
               + p.grainSize()
               + "); merging such disks is not supported");
     }
-    checkParentGrains(parent);
-    long grains = 0;
-    long bytes = 0;
-    long childSize = child.fileSize();
-    try (FileChannel ch = FileChannel.open(child.path(), StandardOpenOption.READ)) {
-      int perTable = c.numGTEsPerGT();
-      for (int t = 0; t < child.grainDirectory().size(); t++) {
-        if (child.grainDirectory().tableSector(t) == 0) {
-          continue;
-        }
-        GrainTable table = child.readGrainTable(ch, t);
-        for (int i = 0; i < perTable; i++) {
-          long grain = (long) t * perTable + i;
-          long length = lengthOf(c, grain);
-          if (length <= 0) {
-            break;
-          }
-          long entry = table.grainSector(i);
-          GrainState state = SparseExtentWriter.stateOf(c, entry);
-          if (state == GrainState.DATA) {
-            SparseExtentWriter.checkDataGrain(child, childSize, grain, entry, length);
-          }
-          if (state != GrainState.UNALLOCATED) {
-            grains++;
-            bytes += length;
-          }
-        }
-      }
+    long endSector = firstSector + p.capacity();
+    if (firstSector < 0 || endSector > c.capacity()) {
+      throw new BrokenChainException(
+          parent.path(),
+          "capacity",
+          "extent lies outside the delta's capacity (sectors "
+              + firstSector
+              + " to "
+              + endSector
+              + ", delta has "
+              + c.capacity()
+              + ")");
     }
-    return new DeltaMerge(child, parent, parentHasParent, grains, bytes, DEFAULT_BATCH_BYTES);
+    if (firstSector % c.grainSize() != 0
+        || (endSector % c.grainSize() != 0 && endSector != c.capacity())) {
+      throw new UnsupportedImageException(
+          parent.path(),
+          "extent",
+          "extent does not start and end on a grain boundary (sectors "
+              + firstSector
+              + " to "
+              + endSector
+              + ", grains of "
+              + c.grainSize()
+              + " sectors): a grain of the delta would straddle two sparse extents, and merging"
+              + " into such a split disk is not supported");
+    }
   }
 
   /** Every data grain of the parent inside its file and after its metadata, none shared. */
@@ -208,16 +251,17 @@ public final class DeltaMerge {
 
   /** Bytes of the virtual disk in grain {@code grain}: a grain, less at the end, 0 beyond. */
   private static long lengthOf(SparseExtentHeader h, long grain) {
-    long start = grain * h.grainSizeBytes();
-    return Math.max(0, Math.min(h.grainSizeBytes(), h.capacityBytes() - start));
+    return Math.max(0, DeltaGrains.lengthOf(h, grain));
   }
 
   /** Grains the delta holds. */
+  @Override
   public long grains() {
     return grains;
   }
 
   /** Bytes of the virtual disk the delta holds. */
+  @Override
   public long bytes() {
     return bytes;
   }
@@ -230,6 +274,7 @@ public final class DeltaMerge {
    * @param childData the delta, open for reading, or null for a dry run
    * @param parentFile the parent, for reading and writing
    */
+  @Override
   public Result run(FileChannel childData, ExtentFile parentFile, Progress progress)
       throws IOException {
     SparseExtentWriter writer = new SparseExtentWriter(parent, parentFile);
@@ -248,26 +293,14 @@ public final class DeltaMerge {
         throw new IOException(
             child.path() + ": file changed size since it was checked; nothing was changed");
       }
-      SparseExtentHeader c = child.header();
-      int perTable = c.numGTEsPerGT();
-      for (int t = 0; t < child.grainDirectory().size(); t++) {
-        if (child.grainDirectory().tableSector(t) == 0) {
-          continue;
-        }
-        GrainTable table = child.readGrainTable(tables, t);
-        for (int i = 0; i < perTable; i++) {
-          long grain = (long) t * perTable + i;
-          int length = (int) lengthOf(c, grain);
-          if (length <= 0) {
-            break;
-          }
-          long entry = table.grainSector(i);
-          GrainState state = SparseExtentWriter.stateOf(c, entry);
-          if (state != GrainState.UNALLOCATED) {
-            batch.add(grain, state == GrainState.DATA ? entry : -1, length);
-          }
-        }
-      }
+      long firstGrain = firstSector / child.header().grainSize();
+      long fromByte = firstSector * Limits.SECTOR_SIZE;
+      DeltaGrains.forEach(
+          child,
+          tables,
+          fromByte,
+          fromByte + parent.header().capacityBytes(),
+          p -> batch.add(p.grain() - firstGrain, p.zeroed() ? -1 : p.sector(), p.length()));
     }
     batch.flush(Integer.MAX_VALUE);
     writer.finish();

@@ -76,12 +76,12 @@ class CommitCommandTest {
                 + " (16 grains, 1048576 bytes), saving the bytes it overwrites in"
                 + " .sd0.vmdk.vmdk-delta-undo",
             "  rename " + disk + " -> " + dir.resolve(".sd0.vmdk.vmdk-delta-old"),
+            "  rename " + dir.resolve("sd0-000000.vmdk") + " -> " + disk,
             "  rewrite CID and extent file name in "
-                + dir.resolve("sd0-000000.vmdk")
+                + disk
                 + " ("
                 + descriptorBytes
                 + " bytes at offset 512)",
-            "  rename " + dir.resolve("sd0-000000.vmdk") + " -> " + disk,
             "  sync folder " + dir,
             "  delete " + dir.resolve(".sd0.vmdk.vmdk-delta-old"),
             "  delete " + dir.resolve(".sd0.vmdk.vmdk-delta-undo"),
