@@ -15,20 +15,26 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Fails every file primitive of {@code commit} in turn, once as an error (the commit must roll
  * back: folder byte for byte as before) and once as a crash (recovery from the journal and the undo
- * log must leave the folder byte for byte as before or as after). In both cases the data seen
- * through the disk is checked with qemu-img against a raw copy made before the commit.
+ * log must leave the folder byte for byte as before or as after). The data seen through the disk
+ * after the commit is checked with qemu-img against a raw copy made before it, so both states hold
+ * that data.
  *
  * <p>The chain has a delta parent, so that every kind of change a merge makes happens: data grains
  * overwritten in place and appended, zeroed grains written as zeros in place and appended as holes,
- * the last (partial) grain; small batches make many undo records and table flushes.
+ * the last (partial) grain; small batches make many undo records and table flushes. Split and flat
+ * parents add a merge step per extent file, flat files overwritten in place, grains straddling two
+ * flat extents, and the renames of the extent files.
  */
 class CommitFaultInjectionTest {
   private static final long SEED = 20261126L;
@@ -54,6 +60,17 @@ class CommitFaultInjectionTest {
     Path mid = QemuDisks.delta(folder, "sd0-000001.vmdk", "sd0-000000.vmdk");
     QemuDisks.write(mid, 1 << 20, 512 << 10, 0x21);
     QemuDisks.write(mid, 4 << 20, 64 << 10, 0x22);
+    Path top = zeroedGrainDelta(folder, "sd0.vmdk", "sd0-000001.vmdk");
+    QemuDisks.write(top, (5 << 20) / 4, 256 << 10, 0x31); // over the parent's grains: in place
+    QemuDisks.write(top, 6 << 20, 200 << 10, 0x32); // grains the parent lacks: appended
+    QemuDisks.write(top, capacity - 1000, 1000, 0x33); // the partial last grain
+    zero(top, 4 << 20, 64 << 10); // a parent grain: zeros in place
+    zero(top, 0, 128 << 10); // base data the parent lacks: a hole grain appended
+    return folder;
+  }
+
+  /** qemu-img's delta with zeroed-grain entries (GTE 1), which {@code write -z} sets. */
+  private static Path zeroedGrainDelta(Path folder, String name, String parent) throws IOException {
     ExternalTools.run(
             folder,
             ExternalTools.require(ExternalTools.QEMU_IMG),
@@ -63,18 +80,12 @@ class CommitFaultInjectionTest {
             "-o",
             "zeroed_grain=on",
             "-b",
-            "sd0-000001.vmdk",
+            parent,
             "-F",
             "vmdk",
-            "sd0.vmdk")
+            name)
         .expectSuccess();
-    Path top = folder.resolve("sd0.vmdk");
-    QemuDisks.write(top, (5 << 20) / 4, 256 << 10, 0x31); // over the parent's grains: in place
-    QemuDisks.write(top, 6 << 20, 200 << 10, 0x32); // grains the parent lacks: appended
-    QemuDisks.write(top, capacity - 1000, 1000, 0x33); // the partial last grain
-    zero(top, 4 << 20, 64 << 10); // a parent grain: zeros in place
-    zero(top, 0, 128 << 10); // base data the parent lacks: a hole grain appended
-    return folder;
+    return folder.resolve(name);
   }
 
   private static void zero(Path disk, long offset, long length) throws IOException {
@@ -97,6 +108,16 @@ class CommitFaultInjectionTest {
     return folder;
   }
 
+  /** Copies of a flat disk are real bytes: remove each when it is checked. */
+  private static void deleteFolder(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(folder);
+  }
+
   private static void assertSameData(Path folder, Path raw, String what) throws IOException {
     String out =
         ExternalTools.run(
@@ -115,29 +136,108 @@ class CommitFaultInjectionTest {
 
   @Test
   void commitFailingAtAnyPrimitiveRollsBackOrCompletes() throws IOException {
-    failEveryPrimitive(SMALL_BATCH);
+    List<String> actions =
+        failEveryPrimitive(template(), SMALL_BATCH, Set.of("sd0.vmdk", "sd0-000000.vmdk"));
+    assertThat(actions).as("primitives of a commit").contains("write", "force", "set-length");
   }
 
   @Test
   void commitInOneBatchFailingAtAnyPrimitiveRollsBackOrCompletes() throws IOException {
-    failEveryPrimitive(io.github.vmdkdelta.vmdk.DeltaMerge.DEFAULT_BATCH_BYTES);
+    failEveryPrimitive(
+        template(),
+        io.github.vmdkdelta.vmdk.DeltaMerge.DEFAULT_BATCH_BYTES,
+        Set.of("sd0.vmdk", "sd0-000000.vmdk"));
   }
 
-  private void failEveryPrimitive(int batchBytes) throws IOException {
-    Path template = template();
+  /**
+   * A split or flat parent: a merge step per extent file, then the descriptor written under the
+   * delta's name and the extent files renamed to its stem.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "twoGbMaxExtentSparse, 5G, sd0.vmdk sd0-s001.vmdk sd0-s002.vmdk sd0-s003.vmdk",
+    "monolithicFlat, 8M, sd0.vmdk sd0-flat.vmdk",
+    "hand-cut twoGbMaxExtentFlat, 2100 2000 1000, sd0.vmdk sd0-f001.vmdk sd0-f002.vmdk"
+        + " sd0-f003.vmdk",
+  })
+  void commitIntoASplitOrFlatParentFailingAtAnyPrimitiveRollsBackOrCompletes(
+      String subformat, String size, String namesAfter) throws IOException {
+    List<String> actions =
+        failEveryPrimitive(
+            splitTemplate(subformat, size), SMALL_BATCH, Set.of(namesAfter.split(" ")));
+    assertThat(actions).as("primitives of a commit").contains("write", "force", "create");
+  }
+
+  /**
+   * sd0-000000.vmdk, a split or flat base made by qemu-img (or by hand, with extents of {@code
+   * size} sectors), with data across the places where its extents meet, <- sd0.vmdk, qemu's delta
+   * with zeroed-grain entries: data and zeros over the parent's data and over its holes, and across
+   * the extents' ends.
+   */
+  private Path splitTemplate(String subformat, String size) throws IOException {
+    Path folder = Files.createDirectories(root.resolve("template"));
+    List<Long> ends = new ArrayList<>();
+    if (subformat.startsWith("hand-cut")) {
+      StringBuilder lines = new StringBuilder();
+      long end = 0;
+      for (String sectors : size.split(" ")) {
+        String file = String.format("sd0-000000-f%03d.vmdk", ends.size() + 1);
+        Files.write(folder.resolve(file), new byte[Integer.parseInt(sectors) * 512]);
+        lines.append("RW ").append(sectors).append(" FLAT \"").append(file).append("\" 0\n");
+        end += Long.parseLong(sectors) * 512;
+        ends.add(end);
+      }
+      Files.writeString(
+          folder.resolve("sd0-000000.vmdk"),
+          "# Disk DescriptorFile\nversion=1\nCID=1234abcd\nparentCID=ffffffff\n"
+              + "createType=\"twoGbMaxExtentFlat\"\n\n# Extent description\n"
+              + lines
+              + "\n# The Disk Data Base\n#DDB\n\nddb.adapterType = \"ide\"\n");
+    } else {
+      QemuDisks.base(folder, "sd0-000000.vmdk", size, subformat);
+      long capacity = size.endsWith("G") ? Long.parseLong(size.replace("G", "")) << 30 : 8 << 20;
+      for (long end = Math.min(2L << 30, capacity); end <= capacity; end += 2L << 30) {
+        ends.add(end);
+      }
+      if (ends.get(ends.size() - 1) != capacity) {
+        ends.add(capacity);
+      }
+    }
+    long capacity = ends.get(ends.size() - 1);
+    Path base = folder.resolve("sd0-000000.vmdk");
+    QemuDisks.write(base, 0, 1 << 20, 0x11);
+    for (long end : ends.subList(0, ends.size() - 1)) {
+      QemuDisks.write(base, end - (200 << 10), 400 << 10, 0x12);
+    }
+    Path top = zeroedGrainDelta(folder, "sd0.vmdk", "sd0-000000.vmdk");
+    QemuDisks.write(top, capacity - 4096, 4096, 0x34); // the last grain
+    QemuDisks.write(top, 300 << 10, 200 << 10, 0x31); // over the parent's data
+    QemuDisks.write(top, capacity / 2 + 1000, 150 << 10, 0x32); // over its holes
+    zero(top, 0, 128 << 10); // zeros over the parent's data
+    zero(top, capacity / 2 - (256 << 10), 128 << 10); // zeros over its holes
+    for (long end : ends.subList(0, ends.size() - 1)) {
+      QemuDisks.write(top, end - 100_000, 200_000, 0x33);
+      zero(top, end - (192 << 10), 64 << 10);
+      QemuDisks.write(top, end + (300 << 10), 64 << 10, 0x35); // over its holes
+    }
+    return folder;
+  }
+
+  private List<String> failEveryPrimitive(Path template, int batchBytes, Set<String> namesAfter)
+      throws IOException {
     Path raw = QemuDisks.toRaw(template.resolve("sd0.vmdk"), root.resolve("before.raw"));
     Map<String, String> before = FolderSnapshot.of(template).entries();
     Path reference = copyOf(template, "reference");
     List<String> actions = new ArrayList<>();
     commit(new SafeFileOperations((action, path) -> actions.add(action)), reference, batchBytes);
     Map<String, String> after = FolderSnapshot.of(reference).entries();
-    assertThat(after.keySet()).containsExactlyInAnyOrder("sd0.vmdk", "sd0-000000.vmdk");
+    assertThat(after.keySet()).containsExactlyInAnyOrderElementsOf(namesAfter);
     assertSameData(reference, raw, "after the commit");
     int primitives = actions.size();
     System.out.printf(
-        "CommitFaultInjectionTest: a commit in batches of %d bytes makes %d file changes%n",
-        batchBytes, primitives);
-    assertThat(actions).as("primitives of a commit").contains("write", "force", "set-length");
+        "CommitFaultInjectionTest: a commit into %s in batches of %d bytes makes %d file"
+            + " changes%n",
+        namesAfter, batchBytes, primitives);
 
     int rolledBack = 0;
     int completed = 0;
@@ -162,7 +262,8 @@ class CommitFaultInjectionTest {
             .as("commit failing at primitive %d after its commit point", k)
             .isEqualTo(after);
       }
-      assertSameData(failed, raw, "after a failure at primitive " + k);
+      // Byte for byte as before or as after: the data is what it was checked to be there.
+      deleteFolder(failed);
 
       Path crashed = copyOf(template, "crash-" + k);
       FailAt crash = new FailAt(k, true);
@@ -180,10 +281,11 @@ class CommitFaultInjectionTest {
       } else {
         completed++;
       }
-      assertSameData(crashed, raw, "after a crash at primitive " + k + " and recovery");
+      deleteFolder(crashed);
     }
     assertThat(rolledBack).as("crashes rolled back").isGreaterThan(primitives / 2);
     assertThat(completed).as("crashes completed").isPositive();
+    return actions;
   }
 
   @Test
