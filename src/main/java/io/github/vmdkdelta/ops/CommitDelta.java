@@ -7,6 +7,7 @@ import io.github.vmdkdelta.vmdk.ContentId;
 import io.github.vmdkdelta.vmdk.DeltaDescriptor;
 import io.github.vmdkdelta.vmdk.DeltaMerge;
 import io.github.vmdkdelta.vmdk.DiskInUseException;
+import io.github.vmdkdelta.vmdk.FlatMerge;
 import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -240,6 +241,10 @@ public final class CommitDelta {
       try (UndoLoggedFile.Measuring measuring = UndoLoggedFile.measure(target.file(), length)) {
         dry = target.merge().run(null, measuring, DeltaMerge.Progress.NONE);
         spaceNeeded += dry.parentLength() - length + measuring.logBytes();
+      }
+      if (target.merge() instanceof FlatMerge) {
+        // A flat file may have holes (qemu-img makes it so): what is written into them takes room.
+        spaceNeeded += dry.bytesOverwritten();
       }
       // Each merge reports its own bytes; the user sees the whole commit's.
       long mergedBefore = sum.bytes();

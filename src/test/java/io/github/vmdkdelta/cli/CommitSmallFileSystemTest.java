@@ -15,8 +15,9 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code commit} on a real, small file system (a tmpfs the test mounts, as root): it refuses when
@@ -37,9 +38,12 @@ class CommitSmallFileSystemTest {
     Tmpfs.unmount(root, mount);
   }
 
-  /** A 64 MiB disk with 2 MiB of data, and a delta that rewrites 1 MiB of it and adds 2 MiB. */
-  private Path chain() throws IOException {
-    Path disk = QemuDisks.base(mount, "sd0.vmdk", "64M");
+  /**
+   * A 64 MiB disk with 2 MiB of data, and a delta that rewrites 1 MiB of it and adds 2 MiB. A flat
+   * disk made by qemu-img is a file with holes, which the added data fills.
+   */
+  private Path chain(String subformat) throws IOException {
+    Path disk = QemuDisks.base(mount, "sd0.vmdk", "64M", subformat);
     QemuDisks.write(disk, 0, 2 << 20, 0x11);
     Cli made = Cli.run("make", disk.toString());
     assertThat(made.code()).as(made.err()).isZero();
@@ -54,9 +58,10 @@ class CommitSmallFileSystemTest {
         .spaceNeeded();
   }
 
-  @Test
-  void commitWithoutRoomForTheMergeRefusesAndChangesNothing() throws IOException {
-    Path disk = chain();
+  @ParameterizedTest
+  @ValueSource(strings = {"monolithicSparse", "twoGbMaxExtentSparse", "monolithicFlat"})
+  void commitWithoutRoomForTheMergeRefusesAndChangesNothing(String subformat) throws IOException {
+    Path disk = chain(subformat);
     long needed = needed(disk);
     assertThat(needed).as("appended grains and undo log").isGreaterThan(3 << 20);
     long free = Files.getFileStore(mount).getUsableSpace();
@@ -71,9 +76,10 @@ class CommitSmallFileSystemTest {
     before.assertUnchanged();
   }
 
-  @Test
-  void commitWithJustTheRoomItAskedForSucceeds() throws IOException {
-    Path disk = chain();
+  @ParameterizedTest
+  @ValueSource(strings = {"monolithicSparse", "twoGbMaxExtentSparse", "monolithicFlat"})
+  void commitWithJustTheRoomItAskedForSucceeds(String subformat) throws IOException {
+    Path disk = chain(subformat);
     long needed = needed(disk);
     long free = Files.getFileStore(mount).getUsableSpace();
     // What it asked for, plus the 1 MiB margin of every operation, plus a page of slack.
