@@ -206,6 +206,156 @@ class CommitRefusalTest {
             "sd0-000000.vmdk: grain table: entry of grain 1 points into the metadata"));
   }
 
+  /** Refusals that only a split or flat parent (or a split delta) can meet. */
+  static Stream<Arguments> splitAndFlatRefusals() {
+    return Stream.of(
+        row(
+            "delta data over a ZERO extent of the parent",
+            f -> {
+              handCut(f, "twoGbMaxExtentFlat", "RW 2048 FLAT \"sd0-f001.vmdk\" 0", "RW 2048 ZERO");
+              Cli made = Cli.run("make", f.resolve("sd0.vmdk").toString());
+              assertThat(made.code()).as(made.err()).isZero();
+              QemuDisks.write(f.resolve("sd0.vmdk"), 1 << 20, 4096, 0x6d);
+            },
+            "commit",
+            4,
+            "sd0-000000.vmdk: extent: extent line 2 is a ZERO extent, which cannot store data"),
+        row(
+            "sparse extents not on grain boundaries",
+            f -> {
+              QemuDisks.base(f, "sd0-p1.vmdk", "8100K");
+              QemuDisks.base(f, "sd0-p2.vmdk", "4M");
+              handCut(
+                  f,
+                  "twoGbMaxExtentSparse",
+                  "RW 16200 SPARSE \"sd0-p1.vmdk\"",
+                  "RW 8192 SPARSE \"sd0-p2.vmdk\"");
+              Cli made = Cli.run("make", f.resolve("sd0.vmdk").toString());
+              assertThat(made.code()).as(made.err()).isZero();
+              QemuDisks.write(f.resolve("sd0.vmdk"), 0, 4096, 0x6d);
+            },
+            "commit",
+            4,
+            "sd0-000000-p1.vmdk: extent: extent does not start and end on a grain boundary"),
+        row(
+            "a split delta",
+            f -> {
+              snapshot(f);
+              Files.delete(f.resolve("sd0.vmdk"));
+              ExternalTools.run(
+                      f,
+                      ExternalTools.require(ExternalTools.QEMU_IMG),
+                      "create",
+                      "-f",
+                      "vmdk",
+                      "-o",
+                      "subformat=twoGbMaxExtentSparse",
+                      "-b",
+                      "sd0-000000.vmdk",
+                      "-F",
+                      "vmdk",
+                      "sd0.vmdk")
+                  .expectSuccess();
+              QemuDisks.write(f.resolve("sd0.vmdk"), 0, 4096, 0x6d);
+            },
+            "commit",
+            4,
+            "sd0.vmdk: descriptor: the delta is a twoGbMaxExtentSparse disk; commit only merges"),
+        row(
+            "an extent name the parent takes back exists",
+            f -> {
+              splitSnapshot(f, "twoGbMaxExtentSparse");
+              Files.writeString(f.resolve("sd0-s001.vmdk"), "someone else's file");
+            },
+            "commit",
+            7,
+            "sd0-s001.vmdk: name: already exists, commit needs it"),
+        row(
+            "a leftover undo log of an extent file",
+            f -> {
+              splitSnapshot(f, "monolithicFlat");
+              Files.writeString(f.resolve(".sd0-000000-flat.vmdk.vmdk-delta-undo"), "x");
+            },
+            "commit",
+            7,
+            ".sd0-000000-flat.vmdk.vmdk-delta-undo: name: already exists"),
+        row(
+            "an extent file locked by VMware",
+            f -> {
+              splitSnapshot(f, "twoGbMaxExtentFlat");
+              Files.createDirectory(f.resolve("sd0-000000-f001.vmdk.lck"));
+            },
+            "commit",
+            7,
+            "sd0-000000-f001.vmdk: lock: in use by VMware"),
+        row(
+            "another delta of the split parent",
+            f -> {
+              splitSnapshot(f, "twoGbMaxExtentSparse");
+              QemuDisks.delta(f, "other.vmdk", "sd0-000000.vmdk");
+            },
+            "commit",
+            7,
+            "sd0-000000.vmdk: children: other.vmdk is another delta of this disk"),
+        row(
+            "a Workstation snapshot list names the flat parent",
+            f -> {
+              splitSnapshot(f, "monolithicFlat");
+              Files.writeString(
+                  f.resolve("vm.vmsd"), "snapshot0.disk0.fileName = \"sd0-000000.vmdk\"\n");
+            },
+            "commit",
+            7,
+            "snapshot list vm.vmsd"),
+        row(
+            "an extent file of the parent missing",
+            f -> {
+              splitSnapshot(f, "twoGbMaxExtentSparse");
+              Files.move(f.resolve("sd0-000000-s001.vmdk"), f.getParent().resolve("moved.vmdk"));
+            },
+            "commit",
+            5,
+            "extent file not found (sd0-000000-s001.vmdk)"),
+        row(
+            "a flat extent file cut short",
+            f -> {
+              splitSnapshot(f, "monolithicFlat");
+              try (var file =
+                  new RandomAccessFile(f.resolve("sd0-000000-flat.vmdk").toFile(), "rw")) {
+                file.setLength(file.length() - 512);
+              }
+            },
+            "commit",
+            3,
+            "sd0-000000-flat.vmdk: extent: flat extent file shorter than its extent line says"));
+  }
+
+  /** The base replaced by a split or flat one, then {@link #snapshot}. */
+  static void splitSnapshot(Path folder, String subformat) throws IOException {
+    Files.delete(folder.resolve("sd0.vmdk"));
+    QemuDisks.base(folder, "sd0.vmdk", "8M", subformat);
+    QemuDisks.write(folder.resolve("sd0.vmdk"), 65536, 4096, 0x5a);
+    snapshot(folder);
+  }
+
+  /** The base replaced by a descriptor file with these extent lines (files made by the caller). */
+  static void handCut(Path folder, String createType, String... extentLines) throws IOException {
+    Files.delete(folder.resolve("sd0.vmdk"));
+    for (String line : extentLines) {
+      var m = java.util.regex.Pattern.compile("(\\d+) FLAT \"([^\"]+)\"").matcher(line);
+      if (m.find()) {
+        Files.write(folder.resolve(m.group(2)), new byte[Integer.parseInt(m.group(1)) * 512]);
+      }
+    }
+    Files.writeString(
+        folder.resolve("sd0.vmdk"),
+        "# Disk DescriptorFile\nversion=1\nCID=1234abcd\nparentCID=ffffffff\ncreateType=\""
+            + createType
+            + "\"\n\n# Extent description\n"
+            + String.join("\n", extentLines)
+            + "\n\n# The Disk Data Base\n#DDB\n\nddb.adapterType = \"ide\"\n");
+  }
+
   private static Arguments row(String name, Setup setup, String verb, int code, String fragment) {
     return Arguments.of(name, setup, verb, code, fragment);
   }
@@ -258,6 +408,13 @@ class CommitRefusalTest {
   @MethodSource("refusals")
   void refusesAndChangesNothing(String name, Setup setup, String verb, int code, String fragment)
       throws IOException {
+    RefusalCheck.assertRefusedAndUnchanged(root, setup, verb, code, fragment);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("splitAndFlatRefusals")
+  void refusesForASplitOrFlatParentAndChangesNothing(
+      String name, Setup setup, String verb, int code, String fragment) throws IOException {
     RefusalCheck.assertRefusedAndUnchanged(root, setup, verb, code, fragment);
   }
 
