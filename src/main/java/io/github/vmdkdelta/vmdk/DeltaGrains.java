@@ -3,6 +3,7 @@ package io.github.vmdkdelta.vmdk;
 import io.github.vmdkdelta.vmdk.SparseExtentWriter.GrainState;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
@@ -53,6 +54,66 @@ public final class DeltaGrains {
   private DeltaGrains() {}
 
   /**
+   * Refuses a delta whose grains cannot be merged: compressed, or grains too large to buffer.
+   *
+   * @throws UnsupportedImageException when they cannot
+   */
+  static void requireMergeable(SparseExtent delta) throws UnsupportedImageException {
+    SparseExtentHeader h = delta.header();
+    if (h.isStreamOptimized()) {
+      throw new UnsupportedImageException(
+          delta.path(), "header", "compressed (streamOptimized) deltas cannot be merged");
+    }
+    if (h.grainSize() > SparseExtentWriter.MAX_GRAIN_SIZE_SECTORS) {
+      throw new UnsupportedImageException(
+          delta.path(),
+          "header",
+          "grain too large to merge ("
+              + h.grainSize()
+              + " sectors, at most "
+              + SparseExtentWriter.MAX_GRAIN_SIZE_SECTORS
+              + "; qemu and VMware write 128)");
+    }
+  }
+
+  /**
+   * Refuses an extent of the parent, sectors {@code [firstSector, endSector)} of the virtual disk,
+   * that lies beyond the delta's capacity.
+   *
+   * @throws BrokenChainException when it does
+   */
+  static void requireInside(SparseExtent delta, Path extentFile, long firstSector, long endSector)
+      throws BrokenChainException {
+    long capacity = delta.header().capacity();
+    if (firstSector < 0 || endSector > capacity) {
+      throw new BrokenChainException(
+          extentFile,
+          "capacity",
+          "extent lies outside the delta's capacity (sectors "
+              + firstSector
+              + " to "
+              + endSector
+              + ", delta has "
+              + capacity
+              + ")");
+    }
+  }
+
+  /**
+   * Opens the delta to read its grain tables. When its grains are to be read as well, checks first
+   * that the file has kept the size it had when it was checked.
+   */
+  static FileChannel openTables(SparseExtent delta, boolean grainsRead) throws IOException {
+    FileChannel ch = FileChannel.open(delta.path(), StandardOpenOption.READ);
+    if (grainsRead && ch.size() != delta.fileSize()) {
+      ch.close();
+      throw new IOException(
+          delta.path() + ": file changed size since it was checked; nothing was changed");
+    }
+    return ch;
+  }
+
+  /**
    * Reads the delta's grain tables over {@code [fromByte, toByte)} of the virtual disk and checks
    * each data grain found; reads nothing else.
    *
@@ -60,7 +121,7 @@ public final class DeltaGrains {
    */
   public static Summary check(SparseExtent delta, long fromByte, long toByte) throws IOException {
     Counter counter = new Counter(delta);
-    try (FileChannel ch = FileChannel.open(delta.path(), StandardOpenOption.READ)) {
+    try (FileChannel ch = openTables(delta, false)) {
       forEach(delta, ch, fromByte, toByte, counter);
     }
     return new Summary(counter.grains, counter.bytes, counter.firstDataByte);

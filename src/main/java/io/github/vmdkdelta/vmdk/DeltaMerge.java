@@ -162,12 +162,9 @@ public final class DeltaMerge implements ExtentMerge {
   public static void requireMergeable(SparseExtent child, SparseExtent parent, long firstSector)
       throws VmdkException {
     SparseExtentWriter.requireWritable(parent);
+    DeltaGrains.requireMergeable(child);
     SparseExtentHeader c = child.header();
     SparseExtentHeader p = parent.header();
-    if (c.isStreamOptimized()) {
-      throw new UnsupportedImageException(
-          child.path(), "header", "compressed (streamOptimized) deltas cannot be merged");
-    }
     if (c.grainSize() != p.grainSize()) {
       throw new UnsupportedImageException(
           child.path(),
@@ -179,18 +176,7 @@ public final class DeltaMerge implements ExtentMerge {
               + "); merging such disks is not supported");
     }
     long endSector = firstSector + p.capacity();
-    if (firstSector < 0 || endSector > c.capacity()) {
-      throw new BrokenChainException(
-          parent.path(),
-          "capacity",
-          "extent lies outside the delta's capacity (sectors "
-              + firstSector
-              + " to "
-              + endSector
-              + ", delta has "
-              + c.capacity()
-              + ")");
-    }
+    DeltaGrains.requireInside(child, parent.path(), firstSector, endSector);
     if (firstSector % c.grainSize() != 0
         || (endSector % c.grainSize() != 0 && endSector != c.capacity())) {
       throw new UnsupportedImageException(
@@ -288,11 +274,7 @@ public final class DeltaMerge implements ExtentMerge {
               + "); nothing was changed");
     }
     Batch batch = new Batch(writer, childData, progress);
-    try (FileChannel tables = FileChannel.open(child.path(), StandardOpenOption.READ)) {
-      if (childData != null && tables.size() != child.fileSize()) {
-        throw new IOException(
-            child.path() + ": file changed size since it was checked; nothing was changed");
-      }
+    try (FileChannel tables = DeltaGrains.openTables(child, childData != null)) {
       long firstGrain = firstSector / child.header().grainSize();
       long fromByte = firstSector * Limits.SECTOR_SIZE;
       DeltaGrains.forEach(

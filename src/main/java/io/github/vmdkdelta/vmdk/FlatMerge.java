@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -72,35 +71,10 @@ public final class FlatMerge implements ExtentMerge {
   public static FlatMerge check(
       SparseExtent child, Path file, long firstSector, long sectors, long dataStart)
       throws IOException {
-    SparseExtentHeader c = child.header();
-    if (c.isStreamOptimized()) {
-      throw new UnsupportedImageException(
-          child.path(), "header", "compressed (streamOptimized) deltas cannot be merged");
-    }
-    if (c.grainSize() > SparseExtentWriter.MAX_GRAIN_SIZE_SECTORS) {
-      throw new UnsupportedImageException(
-          child.path(),
-          "header",
-          "grain too large to merge ("
-              + c.grainSize()
-              + " sectors, at most "
-              + SparseExtentWriter.MAX_GRAIN_SIZE_SECTORS
-              + "; qemu and VMware write 128)");
-    }
+    DeltaGrains.requireMergeable(child);
+    DeltaGrains.requireInside(child, file, firstSector, firstSector + sectors);
     long fromByte = firstSector * Limits.SECTOR_SIZE;
     long toByte = fromByte + sectors * Limits.SECTOR_SIZE;
-    if (toByte > c.capacityBytes()) {
-      throw new BrokenChainException(
-          file,
-          "capacity",
-          "extent lies outside the delta's capacity (sectors "
-              + firstSector
-              + " to "
-              + (firstSector + sectors)
-              + ", delta has "
-              + c.capacity()
-              + ")");
-    }
     long fileSize = Files.size(file);
     if (dataStart + (toByte - fromByte) > fileSize) {
       throw new CorruptImageException(
@@ -157,11 +131,7 @@ public final class FlatMerge implements ExtentMerge {
               + "); nothing was changed");
     }
     Batch batch = new Batch(target, childData, progress);
-    try (FileChannel tables = FileChannel.open(child.path(), StandardOpenOption.READ)) {
-      if (childData != null && tables.size() != child.fileSize()) {
-        throw new IOException(
-            child.path() + ": file changed size since it was checked; nothing was changed");
-      }
+    try (FileChannel tables = DeltaGrains.openTables(child, childData != null)) {
       DeltaGrains.forEach(child, tables, fromByte, toByte, batch::add);
     }
     batch.flush();
