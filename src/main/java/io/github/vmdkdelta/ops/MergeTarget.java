@@ -31,7 +31,8 @@ record MergeTarget(Path file, ExtentMerge merge) {
    *
    * @param delta a monolithicSparse delta of {@code parent}
    * @throws UnsupportedImageException when the delta holds data over a ZERO extent, which cannot
-   *     store it, or a grain would straddle two sparse extents
+   *     store it, or grains over an extent that is not RW, or a grain would straddle two sparse
+   *     extents
    */
   static List<MergeTarget> of(DiskLayer delta, DiskLayer parent, int batchBytes)
       throws IOException {
@@ -52,6 +53,16 @@ record MergeTarget(Path file, ExtentMerge merge) {
       if (e.isZero()) {
         requireNoData(parent, i, held);
         continue; // zeroed grains over it: it reads as zeros already
+      }
+      if (!e.line().access().equalsIgnoreCase("RW")) {
+        throw new UnsupportedImageException(
+            parent.path(),
+            "extent",
+            "extent line "
+                + (i + 1)
+                + " is "
+                + e.line().access()
+                + ", and the delta holds grains over it: commit only writes into RW extents");
       }
       Path file = e.file().orElseThrow();
       ExtentMerge merge =

@@ -221,6 +221,21 @@ class CommitRefusalTest {
             4,
             "sd0-000000.vmdk: extent: extent line 2 is a ZERO extent, which cannot store data"),
         row(
+            "delta grains over a read-only extent of the parent",
+            f -> {
+              handCut(
+                  f,
+                  "twoGbMaxExtentFlat",
+                  "RW 2048 FLAT \"sd0-f001.vmdk\" 0",
+                  "RDONLY 2048 FLAT \"sd0-f002.vmdk\" 0");
+              Cli made = Cli.run("make", f.resolve("sd0.vmdk").toString());
+              assertThat(made.code()).as(made.err()).isZero();
+              QemuDisks.write(f.resolve("sd0.vmdk"), 1 << 20, 4096, 0x6d);
+            },
+            "commit",
+            4,
+            "sd0-000000.vmdk: extent: extent line 2 is RDONLY, and the delta holds grains over it"),
+        row(
             "sparse extents not on grain boundaries",
             f -> {
               QemuDisks.base(f, "sd0-p1.vmdk", "8100K");
