@@ -218,7 +218,10 @@ public final class VmdkFixture {
     return this;
   }
 
-  /** Declares {@code encoding="..."} and writes the descriptor text in that charset. */
+  /**
+   * Declares {@code encoding="..."} and writes the descriptor text in that charset ({@code
+   * Shift_JIS} as Windows code page 932, as VMware does).
+   */
   public VmdkFixture encoding(String charsetName) {
     this.encoding = charsetName;
     return this;
@@ -404,7 +407,7 @@ public final class VmdkFixture {
   }
 
   private Charset charset() {
-    return encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+    return encoding == null ? StandardCharsets.UTF_8 : HostedDiskFixture.charsetOf(encoding);
   }
 
   /** The whole file (cut or zero-extended to {@link #truncateTo} when set). */
