@@ -79,6 +79,22 @@ class HostedDiskFixtureTest {
   }
 
   @Test
+  void ddbEntriesAndEditsChangeTheText() {
+    String text =
+        new String(
+            HostedDiskFixture.monolithicFlat("f.vmdk")
+                .ddb("ddb.adapterType", "ide")
+                .ddb("ddb.comment", "edited on Windows")
+                .editDescriptor(t -> t.replace("\n", "\r\n"))
+                .descriptorBytes(),
+            StandardCharsets.UTF_8);
+    assertThat(text)
+        .contains("\r\nddb.adapterType = \"ide\"\r\nddb.comment = \"edited on Windows\"\r\n")
+        .doesNotContain("lsilogic")
+        .doesNotContainPattern("[^\r]\n");
+  }
+
+  @Test
   void flatExtentLinesGiveTheOffset() {
     String text =
         new String(

@@ -13,8 +13,8 @@ import java.util.TreeMap;
  * readers meet them in tests: the Disk Data Base heading ends in a blank, {@code ddb.uuid} is
  * VMware's spaced form starting {@code 60 00 C2}, and {@code ddb.longContentID} ends in the CID.
  *
- * <p>Modelled on descriptors written by VMware products that were published with their disks (see
- * {@code testdata/README.md}); the values here are made up.
+ * <p>Modelled on descriptors written by VMware products (sources in {@code
+ * testdata/vmware-style/README.md}); the values here are made up.
  */
 public final class VmwareDescriptorText {
   private final String encoding;
