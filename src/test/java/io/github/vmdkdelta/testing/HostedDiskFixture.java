@@ -333,8 +333,7 @@ public final class HostedDiskFixture {
     if (uncleanShutdown) {
       extent.uncleanShutdown();
     }
-    grains
-        .subMap(start / GRAIN_SECTORS, (start + size) / GRAIN_SECTORS + 1)
+    grainsIn(start, size)
         .forEach(
             (index, content) -> {
               long local = index * GRAIN_SECTORS - start;
@@ -347,11 +346,15 @@ public final class HostedDiskFixture {
     return extent;
   }
 
+  /** The grains of virtual sectors [start, start + size), the last one maybe partial. */
+  private Map<Long, byte[]> grainsIn(long start, long size) {
+    return grains.subMap(start / GRAIN_SECTORS, (start + size + GRAIN_SECTORS - 1) / GRAIN_SECTORS);
+  }
+
   /** The data grains in [start, start + size), file offset (from start) to bytes. */
   private Map<Long, byte[]> dataIn(long start, long size) {
     Map<Long, byte[]> pieces = new LinkedHashMap<>();
-    grains
-        .subMap(start / GRAIN_SECTORS, (start + size) / GRAIN_SECTORS + 1)
+    grainsIn(start, size)
         .forEach(
             (index, content) -> {
               long offset = (index * GRAIN_SECTORS - start) * SECTOR;

@@ -152,6 +152,21 @@ class HostedDiskFixtureTest {
     assertThat(second[128 * 512]).isZero();
   }
 
+  @Test
+  void aGrainOnAnExtentBoundaryIsInTheSecondExtentOnly() throws Exception {
+    HostedDiskFixture.Written w =
+        HostedDiskFixture.twoGbMaxExtentSparse("s.vmdk")
+            .capacitySectors(512)
+            .extentSectors(256)
+            .grain(256, 0x7a)
+            .writeTo(dir);
+    long overHead = header(w.extents().get(0)).getLong(64);
+    assertThat(Files.size(w.extents().get(0)))
+        .as("first extent: no grain")
+        .isEqualTo(overHead * 512);
+    assertThat(Files.size(w.extents().get(1))).isEqualTo((overHead + 128) * 512);
+  }
+
   private static ByteBuffer header(Path file) throws Exception {
     byte[] b = new byte[512];
     try (var in = Files.newInputStream(file)) {
