@@ -7,7 +7,6 @@ import io.github.vmdkdelta.testing.VmdkFixture;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,10 +30,6 @@ class HeaderVersionChainTest {
   }
 
   @Test
-  @Disabled(
-      "bug: DiskLayer.open refuses a version 3 monolithicSparse disk as streamOptimized"
-          + " (SparseExtentHeader.isStreamOptimized counts version 3 as compressed); issue 6"
-          + " point 4: a version 3 disk may be a parent")
   void aChainOnAVersion3BaseReadsAsWritten() throws IOException {
     assertChainReadsAsWritten(3);
   }

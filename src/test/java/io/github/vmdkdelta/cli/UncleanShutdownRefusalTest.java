@@ -6,7 +6,6 @@ import io.github.vmdkdelta.testing.HostedDiskFixture;
 import io.github.vmdkdelta.testing.VmdkFixture;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,9 +36,6 @@ class UncleanShutdownRefusalTest {
   }
 
   @Test
-  @Disabled(
-      "bug: MakeDelta.plan checks uncleanShutdown on the disk given only, not on its parents;"
-          + " issue 6 point 4 asks for a refusal when any parent has it")
   void makeOnADeltaWhoseParentWasNotClosedCleanly() throws IOException {
     assertRefusedAndUnchangedFromScratch(
         root,
@@ -51,9 +47,6 @@ class UncleanShutdownRefusalTest {
   }
 
   @Test
-  @Disabled(
-      "bug: MakeDelta.plan checks uncleanShutdown on the disk given only, not on its parents;"
-          + " issue 6 point 4 asks for a refusal when any parent has it")
   void makeOnAChainWhoseBaseWasNotClosedCleanly() throws IOException {
     assertRefusedAndUnchangedFromScratch(
         root,
@@ -76,9 +69,6 @@ class UncleanShutdownRefusalTest {
   }
 
   @Test
-  @Disabled(
-      "bug: CommitDelta.plan checks uncleanShutdown on the delta and its parent only, not on"
-          + " the disks below them; issue 6 point 4 asks for a refusal when any parent has it")
   void commitOnAChainWhoseBaseWasNotClosedCleanly() throws IOException {
     assertRefusedAndUnchangedFromScratch(
         root,
