@@ -41,7 +41,8 @@ public final class DeltaDescriptor {
       RandomGenerator random)
       throws VmdkException {
     // The child names files in UTF-8 and says so, whatever the parent's encoding: UTF-8 can name
-    // every file, and VMware (since Workstation 6), libvmdk and qemu read the entry.
+    // every file, VMware and libvmdk honour the entry, and qemu (which ignores it and opens the
+    // parent by the hint's bytes) then finds the parent on a UTF-8 file system.
     Charset charset = StandardCharsets.UTF_8;
     ContentId parentCid = parent.cid(parentFile);
     StringBuilder sb = new StringBuilder();

@@ -108,7 +108,7 @@ class NameEncodingTest {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("names")
-  void aDeltaOfAVmwareDiskWritesNamesInTheParentsEncoding(
+  void aDeltaOfAVmwareDiskNamesFilesInUtf8WhateverTheParentsEncoding(
       String encoding, String name, Charset vmwareCharset) throws Exception {
     HostedDiskFixture parentDisk =
         HostedDiskFixture.monolithicSparse(name).encoding(encoding).cid(0x0a0b0c0d);
@@ -119,9 +119,11 @@ class NameEncodingTest {
         DeltaDescriptor.forParent(
             parent, FILE, frozen, name, 2048, new ContentId(0x11223344), new SplittableRandom(1));
 
-    String text = new String(child, vmwareCharset);
+    assertThat(Descriptor.parse(parentDisk.descriptorBytes(), FILE).fileNameCharset(FILE))
+        .isEqualTo(vmwareCharset);
+    String text = new String(child, StandardCharsets.UTF_8);
     assertThat(text)
-        .contains("encoding=\"" + encoding + "\"\n")
+        .contains("encoding=\"UTF-8\"\n")
         .contains("parentCID=0a0b0c0d\n")
         .contains("parentFileNameHint=\"" + frozen + "\"\n")
         .contains("RW 2048 SPARSE \"" + name + "\"\n")
@@ -137,26 +139,29 @@ class NameEncodingTest {
 
   @Test
   void aNameTheDeclaredEncodingCannotHoldIsRefusedClearly() throws Exception {
+    // The parent's own descriptor keeps its encoding, so its new extent name must fit in it.
     Descriptor parent =
         Descriptor.parse(
             HostedDiskFixture.monolithicSparse("disk.vmdk")
                 .encoding("windows-1252")
                 .descriptorBytes(),
             FILE);
-    assertThatThrownBy(
-            () ->
-                DeltaDescriptor.forParent(
-                    parent,
-                    FILE,
-                    "disk-000000.vmdk",
-                    "日本語.vmdk",
-                    2048,
-                    new ContentId(1),
-                    new SplittableRandom(1)))
+    assertThatThrownBy(() -> Descriptor.encodeName("日本語.vmdk", parent.fileNameCharset(FILE), FILE))
         .isInstanceOf(UnsupportedImageException.class)
         .hasMessageStartingWith(FILE + ": descriptor: ")
         .hasMessageContaining("日本語.vmdk")
         .hasMessageContaining("windows-1252");
+    // The child names files in UTF-8, which holds any name.
+    byte[] child =
+        DeltaDescriptor.forParent(
+            parent,
+            FILE,
+            "disk-000000.vmdk",
+            "日本語.vmdk",
+            2048,
+            new ContentId(1),
+            new SplittableRandom(1));
+    assertThat(new String(child, StandardCharsets.UTF_8)).contains("SPARSE \"日本語.vmdk\"");
   }
 
   @Test
