@@ -114,6 +114,35 @@ class SplitAndFlatParentsInteropTest {
     before.assertUnchanged();
   }
 
+  @org.junit.jupiter.api.Test
+  void makeRefusesWhenASplitDeltaInTheFolderDependsOnTheDisk() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("vm"));
+    Path disk = QemuDisks.base(folder, "sd0.vmdk", "64M");
+    qemuImg(
+        folder,
+        "create",
+        "-q",
+        "-f",
+        "vmdk",
+        "-o",
+        "subformat=twoGbMaxExtentSparse",
+        "-b",
+        "sd0.vmdk",
+        "-F",
+        "vmdk",
+        "other.vmdk");
+    // qemu rewrites the descriptor file on the first write, padding it with NULs.
+    QemuDisks.write(folder.resolve("other.vmdk"), 0, 65536, 0x71);
+    assertThat(Files.readAllBytes(folder.resolve("other.vmdk"))).contains((byte) 0);
+    FolderSnapshot before = FolderSnapshot.of(folder);
+
+    Cli make = Cli.run("make", disk.toString());
+
+    assertThat(make.code()).as(make.err()).isEqualTo(7);
+    assertThat(make.err()).contains("other.vmdk");
+    before.assertUnchanged();
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource({"twoGbMaxExtentSparse, 5G", "monolithicFlat, 8M", "twoGbMaxExtentFlat, 2560M"})
   @SuppressWarnings("unchecked")
