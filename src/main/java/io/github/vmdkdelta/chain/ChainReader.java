@@ -88,20 +88,6 @@ public final class ChainReader implements Closeable {
   @Override
   public void close() throws IOException {
     closed = true;
-    IOException first = null;
-    for (LayerReader layer : layers) {
-      try {
-        layer.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    CloseAll.close(layers);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.vmdkdelta.chain;
 
 import io.github.vmdkdelta.vmdk.Descriptor;
+import io.github.vmdkdelta.vmdk.DescriptorFile;
 import io.github.vmdkdelta.vmdk.Limits;
 import io.github.vmdkdelta.vmdk.SparseExtent;
 import java.io.IOException;
@@ -95,12 +96,11 @@ public final class FolderScan {
           return Optional.empty();
         }
         d = extent.descriptor().get();
+      } else if (DescriptorFile.looksLikeText(file)) {
+        // A descriptor file qemu rewrote is padded with NULs: read it as DiskLayer does.
+        d = DescriptorFile.read(file).descriptor();
       } else {
-        Optional<String> text = readSmallText(file);
-        if (text.isEmpty()) {
-          return Optional.empty();
-        }
-        d = Descriptor.parse(text.get().getBytes(StandardCharsets.ISO_8859_1), file);
+        return Optional.empty();
       }
       return d.parentFileNameHintRaw()
           .map(raw -> Descriptor.decodeName(raw, charsetOrUtf8(d, file)));

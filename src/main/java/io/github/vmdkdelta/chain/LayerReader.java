@@ -72,21 +72,7 @@ final class LayerReader implements Closeable {
 
   @Override
   public void close() throws IOException {
-    IOException first = null;
-    for (Piece p : pieces) {
-      try {
-        p.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    CloseAll.close(pieces);
   }
 
   /** One extent being read; offsets are relative to its start. */

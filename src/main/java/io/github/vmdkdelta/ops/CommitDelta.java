@@ -6,7 +6,6 @@ import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.ContentId;
 import io.github.vmdkdelta.vmdk.DeltaDescriptor;
 import io.github.vmdkdelta.vmdk.DeltaMerge;
-import io.github.vmdkdelta.vmdk.DiskInUseException;
 import io.github.vmdkdelta.vmdk.FlatMerge;
 import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import java.io.IOException;
@@ -128,14 +127,8 @@ public final class CommitDelta {
       safety.requireUnlocked(file);
     }
     safety.requireVmOff(disk);
-    for (DiskLayer layer : List.of(leaf, parent)) {
-      if (layer.uncleanShutdown()) {
-        throw new DiskInUseException(
-            layer.path(),
-            "header",
-            "disk was not closed cleanly (uncleanShutdown is set): if a VM is using it, power it"
-                + " off; otherwise boot the VM once and shut it down cleanly");
-      }
+    for (DiskLayer layer : chain.layers()) {
+      SafetyChecks.requireClosedCleanly(layer);
     }
     int mismatch = chain.cidMismatch();
     if (mismatch >= 0) {

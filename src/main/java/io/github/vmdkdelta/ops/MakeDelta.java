@@ -4,7 +4,6 @@ import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.ContentId;
-import io.github.vmdkdelta.vmdk.DiskInUseException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -65,12 +64,8 @@ public final class MakeDelta {
     }
     safety.requireVmOff(disk);
     safety.requireNotSymbolicLink(disk);
-    if (leaf.uncleanShutdown()) {
-      throw new DiskInUseException(
-          disk,
-          "header",
-          "disk was not closed cleanly (uncleanShutdown is set): if a VM is using it, power it"
-              + " off; otherwise boot the VM once and shut it down cleanly");
+    for (DiskLayer layer : chain.layers()) {
+      SafetyChecks.requireClosedCleanly(layer);
     }
     int mismatch = chain.cidMismatch();
     if (mismatch >= 0) {

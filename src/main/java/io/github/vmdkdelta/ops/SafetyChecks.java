@@ -1,5 +1,6 @@
 package io.github.vmdkdelta.ops;
 
+import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.chain.FolderScan;
 import io.github.vmdkdelta.chain.VmwareLock;
 import io.github.vmdkdelta.vmdk.DiskInUseException;
@@ -42,6 +43,20 @@ final class SafetyChecks {
       VmwareLock.requireUnlocked(file);
     }
     warnings.add("warning: " + file + ": ignoring the VMware lock (" + lock.get().describe() + ")");
+  }
+
+  /**
+   * Refuses a disk whose {@code uncleanShutdown} flag is set: a VM may still be using it, or
+   * crashed with it open, and its last writes may be incomplete.
+   */
+  static void requireClosedCleanly(DiskLayer layer) throws DiskInUseException {
+    if (layer.uncleanShutdown()) {
+      throw new DiskInUseException(
+          layer.path(),
+          "header",
+          "disk was not closed cleanly (uncleanShutdown is set): if a VM is using it, power it"
+              + " off; otherwise boot the VM once and shut it down cleanly");
+    }
   }
 
   /**

@@ -9,9 +9,10 @@ import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
 /**
- * Writes the embedded descriptor of a new delta, in the layout qemu-img writes: header entries, one
- * extent line, then the parent's Disk Data Base with identity entries made fresh (a child is a
- * different disk from its parent, and tools that key on {@code ddb.uuid} must not confuse them).
+ * Writes the embedded descriptor of a new delta, in the layout qemu-img writes: header entries
+ * (with {@code encoding="UTF-8"}), one extent line, then the parent's Disk Data Base with identity
+ * entries made fresh (a child is a different disk from its parent, and tools that key on {@code
+ * ddb.uuid} must not confuse them).
  */
 public final class DeltaDescriptor {
   private static final Pattern STANDARD_UUID =
@@ -39,12 +40,15 @@ public final class DeltaDescriptor {
       ContentId cid,
       RandomGenerator random)
       throws VmdkException {
-    Charset charset = parent.fileNameCharset(parentFile);
+    // The child names files in UTF-8 and says so, whatever the parent's encoding: UTF-8 can name
+    // every file, VMware and libvmdk honour the entry, and qemu (which ignores it and opens the
+    // parent by the hint's bytes) then finds the parent on a UTF-8 file system.
+    Charset charset = StandardCharsets.UTF_8;
     ContentId parentCid = parent.cid(parentFile);
     StringBuilder sb = new StringBuilder();
     sb.append("# Disk DescriptorFile\n");
     sb.append("version=").append(parent.get("version").orElse("1")).append('\n');
-    parent.get("encoding").ifPresent(e -> sb.append("encoding=\"").append(e).append("\"\n"));
+    sb.append("encoding=\"UTF-8\"\n");
     sb.append("CID=").append(cid).append('\n');
     sb.append("parentCID=").append(parentCid).append('\n');
     sb.append("createType=\"monolithicSparse\"\n");

@@ -131,11 +131,21 @@ public final class Descriptor {
       return StandardCharsets.UTF_8;
     }
     try {
-      return Charset.forName(declared.get());
+      return charsetOf(declared.get());
     } catch (IllegalArgumentException e) {
       throw new UnsupportedImageException(
           file, "descriptor", "unknown encoding (\"" + declared.get() + "\")");
     }
+  }
+
+  /**
+   * The Java charset for a declared encoding. VMware names Windows code page 932 "Shift_JIS"
+   * (open-vm-tools lib/unicode/unicodeSimpleTypes.c), and Japanese Windows hosts write names in it;
+   * Java's Shift_JIS lacks cp932's extensions (～ U+FF5E, ①, －) and reads their bytes as other
+   * characters. Java calls cp932 windows-31j.
+   */
+  private static Charset charsetOf(String declared) {
+    return Charset.forName(declared.equalsIgnoreCase("Shift_JIS") ? "windows-31j" : declared);
   }
 
   /** Decodes a raw value (as returned by this class) into a file name with the given charset. */

@@ -240,8 +240,7 @@ public record SparseExtentHeader(
   public boolean isStreamOptimized() {
     return (flags & (FLAG_COMPRESSED | FLAG_MARKERS)) != 0
         || compressAlgorithm != 0
-        || gdOffset == GD_AT_END
-        || version == 3;
+        || gdOffset == GD_AT_END;
   }
 
   /** True when the redundant grain directory is in use. */

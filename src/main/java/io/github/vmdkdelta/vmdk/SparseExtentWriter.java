@@ -124,6 +124,14 @@ public final class SparseExtentWriter {
       throw new UnsupportedImageException(
           extent.path(), "header", "compressed (streamOptimized) extents cannot be written");
     }
+    if (h.version() >= 3) {
+      // Version 3 is VMware's format for compressed, stream-optimized extents; qemu and VMware
+      // write other extents as version 1 or 2, so one in version 3 is read, never changed.
+      throw new UnsupportedImageException(
+          extent.path(),
+          "header",
+          "version " + h.version() + " extents are only read, never written in place");
+    }
     if (h.grainSize() > MAX_GRAIN_SIZE_SECTORS) {
       throw new UnsupportedImageException(
           extent.path(),

@@ -3,6 +3,7 @@ package io.github.vmdkdelta.chain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.vmdkdelta.testing.HostedDiskFixture;
 import io.github.vmdkdelta.testing.VmdkFixture;
 import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.ContentId;
@@ -16,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class DiskChainTest {
@@ -125,6 +127,24 @@ class DiskChainTest {
     assertThat(chain.layers().get(1).path()).isEqualTo(dir.resolve(parentName));
     assertThat(chain.leaf().extentFileName()).isEqualTo(childName);
     assertThat(chain.layers().get(1).extentFileName()).isEqualTo(parentName);
+  }
+
+  @ParameterizedTest(name = "{0} \"{1}\"")
+  @CsvSource({
+    "Shift_JIS, ソフト表～ ディスク.vmdk, 子ソ.vmdk",
+    "GBK, 虚拟磁盘乗.vmdk, 子盘乗.vmdk",
+    "windows-1252, 'O''Brien''s Café.vmdk', 'Zoë''s delta.vmdk'",
+  })
+  void aVmwareMadeParentIsFoundThroughAnEncodedHint(
+      String encoding, String parentName, String childName) throws Exception {
+    HostedDiskFixture.monolithicSparse(parentName).encoding(encoding).cid(5).writeTo(dir);
+    Path leaf = VmdkFixture.delta(childName, parentName, 5).encoding(encoding).writeTo(dir);
+    DiskChain chain = DiskChain.open(leaf);
+    assertThat(chain.layers())
+        .extracting(DiskLayer::path)
+        .containsExactly(leaf, dir.resolve(parentName));
+    assertThat(chain.layers().get(1).extentFileName()).isEqualTo(parentName);
+    assertThat(chain.cidMismatch()).isEqualTo(-1);
   }
 
   @Test

@@ -229,8 +229,9 @@ class CheckCommandTest {
 
   static String cidOf(Path disk) throws IOException {
     String d = QemuDisks.descriptor(disk);
+    // qemu writes the CID without leading zeros: read to the end of the line.
     int at = d.indexOf("\nCID=") + 5;
-    return d.substring(at, at + 8);
+    return d.substring(at, d.indexOf('\n', at));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -96,6 +96,48 @@ class ProcessKillIT {
     }
   }
 
+  @Test
+  void makeAndDeleteOfASplitDiskKilledAtEveryStepLeaveOneStateOrTheOther() throws IOException {
+    Path template = Files.createDirectories(root.resolve("t-split"));
+    Path original = QemuDisks.base(template, "sd0.vmdk", "64M", "twoGbMaxExtentSparse");
+    QemuDisks.write(original, 0, 65536, 0x33);
+    Path raw = QemuDisks.toRaw(original, root.resolve("split.raw"));
+    Map<String, String> before = FolderSnapshot.of(template).entries();
+    Path made = copyOf(template, "split-made");
+    ToolProcess.run(List.of(), "make", made.resolve("sd0.vmdk").toString()).expectSuccess();
+    Map<String, String> after = FolderSnapshot.of(made).entries();
+    assertThat(after.keySet())
+        .isEqualTo(Set.of("sd0.vmdk", "sd0-000000.vmdk", "sd0-000000-s001.vmdk"));
+
+    for (String verb : List.of("make", "delete")) {
+      Path start = verb.equals("make") ? template : made;
+      Map<String, String> from = verb.equals("make") ? before : after;
+      Map<String, String> to = verb.equals("make") ? after : before;
+      for (int k = 1; ; k++) {
+        Path folder = copyOf(start, "split-" + verb + "-" + k);
+        var killed =
+            ToolProcess.run(
+                List.of("-Dvmdk-delta.test.haltAtIo=" + k),
+                verb,
+                folder.resolve("sd0.vmdk").toString());
+        ToolProcess.run(List.of(), "recover", folder.toString()).expectSuccess();
+        Map<String, String> now = FolderSnapshot.of(folder).entries();
+        if (now.keySet().equals(to.keySet()) && verb.equals("make")) {
+          // A new delta has a fresh CID of its own each run: compare what it reads.
+          compare(folder, "sd0.vmdk", raw);
+          assertThat(now.get("sd0-000000-s001.vmdk")).isEqualTo(to.get("sd0-000000-s001.vmdk"));
+          assertThat(now.get("sd0-000000.vmdk")).isEqualTo(to.get("sd0-000000.vmdk"));
+        } else {
+          assertThat(now).as("%s killed at %d, then recovered", verb, k).isIn(from, to);
+        }
+        if (killed.exitCode() != TestHooks.HALT_STATUS) {
+          killed.expectSuccess();
+          break;
+        }
+      }
+    }
+  }
+
   private static void assertValidSnapshot(Path folder, Path raw) throws IOException {
     Path qemuImg = ExternalTools.require(ExternalTools.QEMU_IMG);
     ExternalTools.run(folder, qemuImg, "check", "sd0.vmdk").expectSuccess();

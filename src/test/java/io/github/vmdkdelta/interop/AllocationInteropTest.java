@@ -2,7 +2,7 @@ package io.github.vmdkdelta.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vmdkdelta.testing.ExternalTools;
+import io.github.vmdkdelta.testing.SparseFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +23,10 @@ class AllocationInteropTest {
     Qemu qemu = new Qemu(dir);
     qemu.create("p.vmdk", size);
     Path parent = dir.resolve("p.vmdk");
-    long parentBlocks = allocatedBytes(parent);
+    long parentBlocks = SparseFiles.allocatedBytes(parent);
     qemu.createDelta("q.vmdk", "p.vmdk");
     Path qemuDelta = dir.resolve("q.vmdk");
-    long qemuAllocated = allocatedBytes(qemuDelta);
+    long qemuAllocated = SparseFiles.allocatedBytes(qemuDelta);
     long qemuLength = Files.size(qemuDelta);
     Files.delete(qemuDelta);
 
@@ -34,13 +34,15 @@ class AllocationInteropTest {
 
     Path child = dir.resolve("p.vmdk");
     Path frozen = dir.resolve("p-000000.vmdk");
-    long ourAllocated = allocatedBytes(child);
+    long ourAllocated = SparseFiles.allocatedBytes(child);
     System.out.printf(
         "AllocationInteropTest %s: our child allocates %d bytes (length %d);"
             + " qemu-img's delta allocates %d bytes (length %d)%n",
         size, ourAllocated, Files.size(child), qemuAllocated, qemuLength);
     assertThat(ourAllocated).as("bytes our child allocates").isLessThanOrEqualTo(qemuAllocated);
-    assertThat(allocatedBytes(frozen)).as("parent allocation after make").isEqualTo(parentBlocks);
+    assertThat(SparseFiles.allocatedBytes(frozen))
+        .as("parent allocation after make")
+        .isEqualTo(parentBlocks);
     qemu.assertCheckClean("p.vmdk");
     qemu.assertCheckClean("p-000000.vmdk");
     List<Map<String, Object>> chain = qemu.infoChain("p.vmdk");
@@ -48,17 +50,5 @@ class AllocationInteropTest {
     assertThat(chain.get(0)).containsEntry("backing-filename", "p-000000.vmdk");
     assertThat(chain.get(0).get("virtual-size")).isEqualTo(chain.get(1).get("virtual-size"));
     assertThat(Qemu.parentCid(chain.get(0))).isEqualTo(Qemu.cid(chain.get(1)));
-  }
-
-  /**
-   * Bytes the file system allocated to the file: st_blocks × its unit, from {@code stat} (Java's
-   * file attributes do not expose st_blocks).
-   */
-  private static long allocatedBytes(Path file) throws IOException {
-    Path stat = ExternalTools.require("stat");
-    String out =
-        ExternalTools.run(file.getParent(), stat, "-c", "%b %B", file).expectSuccess().output();
-    String[] fields = out.strip().split(" ");
-    return Long.parseLong(fields[0]) * Long.parseLong(fields[1]);
   }
 }

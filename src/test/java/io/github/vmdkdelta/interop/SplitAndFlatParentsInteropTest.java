@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
+import io.github.vmdkdelta.testing.MiniJson;
 import io.github.vmdkdelta.testing.QemuDisks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -64,6 +66,7 @@ class SplitAndFlatParentsInteropTest {
     expected.add(name);
     assertThat(names(folder)).isEqualTo(expected);
     assertThat(Files.readAllBytes(disk)).startsWith("KDMV".getBytes(StandardCharsets.US_ASCII));
+    assertCarriesTheParentsHardwareEntries(folder.resolve(name), folder.resolve(frozen));
     qemuImg(folder, "check", name);
     if (!subformat.endsWith("Flat")) {
       qemuImg(folder, "check", frozen);
@@ -109,6 +112,90 @@ class SplitAndFlatParentsInteropTest {
     assertThat(make.errLines()).hasSize(1);
     assertThat(make.err()).contains("sd0-000000" + extent).contains("already exists");
     before.assertUnchanged();
+  }
+
+  @org.junit.jupiter.api.Test
+  void makeRefusesWhenASplitDeltaInTheFolderDependsOnTheDisk() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("vm"));
+    Path disk = QemuDisks.base(folder, "sd0.vmdk", "64M");
+    qemuImg(
+        folder,
+        "create",
+        "-q",
+        "-f",
+        "vmdk",
+        "-o",
+        "subformat=twoGbMaxExtentSparse",
+        "-b",
+        "sd0.vmdk",
+        "-F",
+        "vmdk",
+        "other.vmdk");
+    // qemu rewrites the descriptor file on the first write, padding it with NULs.
+    QemuDisks.write(folder.resolve("other.vmdk"), 0, 65536, 0x71);
+    assertThat(Files.readAllBytes(folder.resolve("other.vmdk"))).contains((byte) 0);
+    FolderSnapshot before = FolderSnapshot.of(folder);
+
+    Cli make = Cli.run("make", disk.toString());
+
+    assertThat(make.code()).as(make.err()).isEqualTo(7);
+    assertThat(make.err()).contains("other.vmdk");
+    before.assertUnchanged();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"twoGbMaxExtentSparse, 5G", "monolithicFlat, 8M", "twoGbMaxExtentFlat, 2560M"})
+  @SuppressWarnings("unchecked")
+  void infoCountsTheDataOfEveryExtentFile(String subformat, String size) throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("vm"));
+    Path disk = QemuDisks.base(folder, "sd0.vmdk", size, subformat);
+    long capacity = capacityOf(disk);
+    writeSpread(disk, capacity, 0x61);
+    // The first and the last write take one grain each, each write across a boundary two.
+    long expectedGrains = 2 + 2 * ((capacity - 1) / (2 * GIB));
+    long files = 0;
+    try (Stream<Path> s = Files.list(folder)) {
+      for (Path f : s.toList()) {
+        files += Files.size(f);
+      }
+    }
+
+    Cli info = Cli.run("info", "--json", disk.toString());
+
+    assertThat(info.code()).as(info.err()).isZero();
+    Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(info.out());
+    Map<String, Object> layer = ((List<Map<String, Object>>) doc.get("layers")).get(0);
+    assertThat(layer.get("create_type")).isEqualTo(subformat);
+    assertThat(((Number) layer.get("capacity_bytes")).longValue()).isEqualTo(capacity);
+    assertThat(((Number) layer.get("file_size_bytes")).longValue()).isEqualTo(files);
+    long allocated = ((Number) layer.get("allocated_bytes")).longValue();
+    if (subformat.endsWith("Flat")) {
+      assertThat(allocated).isEqualTo(capacity);
+    } else {
+      assertThat(allocated).isEqualTo(expectedGrains * 65536);
+    }
+  }
+
+  /** VMware expects a delta to carry its parent's virtual hardware version, adapter, geometry. */
+  private static void assertCarriesTheParentsHardwareEntries(Path child, Path parent)
+      throws IOException {
+    String childText = QemuDisks.descriptor(child);
+    String parentText =
+        Files.readAllBytes(parent)[0] == '#'
+            ? Files.readString(parent, StandardCharsets.ISO_8859_1)
+            : QemuDisks.descriptor(parent);
+    List<String> keys =
+        List.of(
+            "ddb.virtualHWVersion",
+            "ddb.adapterType",
+            "ddb.geometry.cylinders",
+            "ddb.geometry.heads",
+            "ddb.geometry.sectors");
+    for (String key : keys) {
+      String line =
+          parentText.lines().filter(l -> l.startsWith(key + " ")).findFirst().orElseThrow();
+      assertThat(childText.lines()).as(key).contains(line);
+    }
   }
 
   /**

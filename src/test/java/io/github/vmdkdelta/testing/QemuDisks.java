@@ -14,16 +14,7 @@ public final class QemuDisks {
 
   /** A new monolithicSparse base disk, as qemu-img makes it. */
   public static Path base(Path folder, String name, String size) throws IOException {
-    ExternalTools.run(
-            folder,
-            ExternalTools.require(ExternalTools.QEMU_IMG),
-            "create",
-            "-f",
-            "vmdk",
-            name,
-            size)
-        .expectSuccess();
-    return folder.resolve(name);
+    return base(folder, name, size, "monolithicSparse");
   }
 
   /**

@@ -24,11 +24,31 @@ public final class RefusalCheck {
    */
   public static void assertRefusedAndUnchanged(
       Path root, Setup setup, String verb, int code, String fragment) throws IOException {
+    Setup qemuDiskThenSetup =
+        folder -> {
+          QemuDisks.base(folder, "sd0.vmdk", "64M");
+          QemuDisks.write(folder.resolve("sd0.vmdk"), 65536, 4096, 0x5a);
+          setup.apply(folder);
+        };
+    check(root, qemuDiskThenSetup, verb, code, fragment);
+  }
+
+  /**
+   * The same check on a folder that {@code build} fills from scratch (no qemu-made disk); the error
+   * line must contain every fragment.
+   *
+   * @param verb the command, optionally followed by the disk's name (default {@code sd0.vmdk})
+   */
+  public static void assertRefusedAndUnchangedFromScratch(
+      Path root, Setup build, String verb, int code, String... fragments) throws IOException {
+    check(root, build, verb, code, fragments);
+  }
+
+  private static void check(Path root, Setup build, String verb, int code, String... fragments)
+      throws IOException {
     Path folder = Files.createDirectory(root.resolve("vm folder"));
     Path sentinel = Files.writeString(root.resolve("sentinel.txt"), "outside the folder");
-    QemuDisks.base(folder, "sd0.vmdk", "64M");
-    QemuDisks.write(folder.resolve("sd0.vmdk"), 65536, 4096, 0x5a);
-    setup.apply(folder);
+    build.apply(folder);
     FolderSnapshot before = FolderSnapshot.of(root);
 
     String[] words = verb.split(" ");
@@ -37,7 +57,7 @@ public final class RefusalCheck {
 
     assertThat(r.code()).as(r.err()).isEqualTo(code);
     assertThat(r.errLines()).hasSize(1);
-    assertThat(r.errLines()[0]).startsWith("vmdk-delta: ").contains(fragment);
+    assertThat(r.errLines()[0]).startsWith("vmdk-delta: ").contains(fragments);
     assertThat(r.out()).isEmpty();
     before.assertUnchanged();
     assertThat(sentinel).hasContent("outside the folder");

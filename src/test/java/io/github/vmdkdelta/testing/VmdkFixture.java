@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -15,10 +14,15 @@ import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
- * Builds monolithicSparse VMDK files for tests, independently of the production writer: the header
+ * Builds hosted sparse extent files for tests, independently of the production writer: the header
  * is laid out here from the field offsets of the VMware "Virtual Disk Format 1.1" specification,
- * and the layout is the one qemu-img writes (header, descriptor, redundant GD, redundant GTs, GD,
- * GTs, padding to a grain, then grains in order of writing).
+ * and the layout is the one qemu-img and VMware write (header, descriptor, redundant GD, redundant
+ * GTs, GD, GTs, padding to a grain, then grains in order of writing). With {@code
+ * descriptorSectors(0)} the file has no embedded descriptor, as the extents of a split disk made by
+ * VMware: the redundant GD then starts at sector 1.
+ *
+ * <p>Whole disks of every hosted subformat, with a VMware-style descriptor, are built by {@link
+ * HostedDiskFixture} on top of this class.
  *
  * <p>Geometry setters ({@link #capacitySectors}, {@link #grainSize}, {@link #numGTEsPerGT}, {@link
  * #descriptorSectors}) decide the layout and the header. {@link #header} then overrides raw header
@@ -131,7 +135,8 @@ public final class VmdkFixture {
   private byte[] descriptorBytes;
   private UnaryOperator<String> descriptorEdit = UnaryOperator.identity();
   private Consumer<Header> headerEdit = h -> {};
-  private final Map<Long, Byte> grainWrites = new LinkedHashMap<>(); // virtual sector -> fill
+  private final Map<Long, byte[]> grainWrites = new LinkedHashMap<>(); // grain index -> content
+  private int version = 1;
   private final Map<Integer, Long> gdOverrides = new TreeMap<>();
   private final Map<Integer, Long> rgdOverrides = new TreeMap<>();
   private long truncateTo = -1;
@@ -213,7 +218,10 @@ public final class VmdkFixture {
     return this;
   }
 
-  /** Declares {@code encoding="..."} and writes the descriptor text in that charset. */
+  /**
+   * Declares {@code encoding="..."} and writes the descriptor text in that charset ({@code
+   * Shift_JIS} as Windows code page 932, as VMware does).
+   */
   public VmdkFixture encoding(String charsetName) {
     this.encoding = charsetName;
     return this;
@@ -247,15 +255,54 @@ public final class VmdkFixture {
 
   /** Fills the grain that holds virtual sector {@code sector} with {@code pattern}. */
   public VmdkFixture grain(long sector, int pattern) {
-    grainWrites.put(sector, (byte) pattern);
+    byte[] content = new byte[Math.toIntExact(grainSize * SECTOR)];
+    Arrays.fill(content, (byte) pattern);
+    return grain(sector, content);
+  }
+
+  /**
+   * Stores {@code content} (grain size bytes) as the grain that holds virtual sector {@code
+   * sector}; a later write to the same grain wins, but keeps the grain's place in the file.
+   */
+  public VmdkFixture grain(long sector, byte[] content) {
+    if (content.length != grainSize * SECTOR) {
+      throw new IllegalArgumentException("a grain holds " + grainSize * SECTOR + " bytes");
+    }
+    grainWrites.put(sector / grainSize, content.clone());
     return this;
   }
 
-  /** Grain index to fill byte, in order of first write; a later write to a grain wins. */
-  private Map<Long, Byte> grains() {
-    Map<Long, Byte> grains = new LinkedHashMap<>();
-    grainWrites.forEach((sector, fill) -> grains.put(sector / grainSize, fill));
+  /**
+   * Makes the grain that holds virtual sector {@code sector} a zeroed grain (grain table entry 1),
+   * and sets the header flag that gives entry 1 that meaning.
+   */
+  public VmdkFixture zeroedGrain(long sector) {
+    grainWrites.put(sector / grainSize, ZEROED);
+    return this;
+  }
+
+  private static final byte[] ZEROED = new byte[0];
+
+  /** The data grains, grain index to content, in order of first write. */
+  private Map<Long, byte[]> dataGrains() {
+    Map<Long, byte[]> grains = new LinkedHashMap<>(grainWrites);
+    grains.values().removeIf(c -> c == ZEROED);
     return grains;
+  }
+
+  private boolean hasZeroedGrains() {
+    return grainWrites.containsValue(ZEROED);
+  }
+
+  /** The header version: 1 (default), 2 or 3. */
+  public VmdkFixture version(int version) {
+    this.version = version;
+    return this;
+  }
+
+  /** Sets the header's uncleanShutdown byte, as a crash while the file was open leaves it. */
+  public VmdkFixture uncleanShutdown() {
+    return header(h -> h.uncleanShutdown = 1);
   }
 
   /** Overrides grain directory entry {@code index} (0: table not allocated). */
@@ -292,8 +339,8 @@ public final class VmdkFixture {
     long gdEntries = (capacity + perTable - 1) / perTable;
     long gdSectors = (gdEntries * 4 + SECTOR - 1) / SECTOR;
     long gtSectors = (numGTEsPerGT * 4L + SECTOR - 1) / SECTOR;
-    long descriptorOffset = 1;
-    long rgdOffset = descriptorOffset + descriptorSectors;
+    long descriptorOffset = descriptorSectors == 0 ? 0 : 1;
+    long rgdOffset = 1 + descriptorSectors;
     long gdOffset = rgdOffset + gdSectors + gdEntries * gtSectors;
     long end = gdOffset + gdSectors + gdEntries * gtSectors;
     long overHead = (end + grainSize - 1) / grainSize * grainSize;
@@ -304,7 +351,7 @@ public final class VmdkFixture {
   /** The sector the grain holding virtual sector {@code sector} was written at, or 0. */
   public long grainSectorOf(long sector) {
     int n = 0;
-    for (long g : grains().keySet()) {
+    for (long g : dataGrains().keySet()) {
       if (g == sector / grainSize) {
         return layout().overHead() + n * grainSize;
       }
@@ -325,6 +372,10 @@ public final class VmdkFixture {
     h.rgdOffset = l.rgdOffset();
     h.gdOffset = l.gdOffset();
     h.overHead = l.overHead();
+    h.version = version;
+    if (hasZeroedGrains()) {
+      h.flags |= 4;
+    }
     headerEdit.accept(h);
     return h;
   }
@@ -356,50 +407,74 @@ public final class VmdkFixture {
   }
 
   private Charset charset() {
-    return encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+    return encoding == null ? StandardCharsets.UTF_8 : HostedDiskFixture.charsetOf(encoding);
   }
 
   /** The whole file (cut or zero-extended to {@link #truncateTo} when set). */
   public byte[] toBytes() {
     Layout l = layout();
-    Map<Long, Byte> grains = grains();
+    Map<Long, byte[]> grains = dataGrains();
     long length = (l.overHead() + grains.size() * grainSize) * SECTOR;
     byte[] file = new byte[Math.toIntExact(length)];
     ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
     b.put(0, headerFields().toBytes());
+    putDescriptor(b, l);
+    putDirectories(b, l);
+    putZeroedGrainEntries(b, l);
+    int n = 0;
+    for (Map.Entry<Long, byte[]> grain : grains.entrySet()) {
+      long at = l.overHead() + n * grainSize;
+      putTableEntry(b, l, grain.getKey(), (int) at);
+      b.put(Math.toIntExact(at * SECTOR), grain.getValue());
+      n++;
+    }
+    return truncateTo >= 0 ? Arrays.copyOf(file, Math.toIntExact(truncateTo)) : file;
+  }
 
+  private void putDescriptor(ByteBuffer b, Layout l) {
+    if (descriptorSectors == 0) {
+      return;
+    }
     byte[] text = descriptor();
     if (text.length > descriptorSectors * SECTOR) {
       throw new IllegalStateException("descriptor text does not fit its sectors");
     }
     b.put(Math.toIntExact(l.descriptorOffset() * SECTOR), text);
+  }
 
+  private void putDirectories(ByteBuffer b, Layout l) {
     for (int i = 0; i < l.gdEntries(); i++) {
       long rgd = rgdOverrides.getOrDefault(i, l.rgtOffset(i));
       long gd = gdOverrides.getOrDefault(i, l.gtOffset(i));
       b.putInt(Math.toIntExact(l.rgdOffset() * SECTOR + i * 4L), (int) rgd);
       b.putInt(Math.toIntExact(l.gdOffset() * SECTOR + i * 4L), (int) gd);
     }
-
-    int n = 0;
-    for (Map.Entry<Long, Byte> grain : grains.entrySet()) {
-      long index = grain.getKey();
-      long table = index / numGTEsPerGT;
-      long entry = index % numGTEsPerGT;
-      long at = l.overHead() + n * grainSize;
-      b.putInt(Math.toIntExact((l.rgtOffset(table) * SECTOR) + entry * 4), (int) at);
-      b.putInt(Math.toIntExact((l.gtOffset(table) * SECTOR) + entry * 4), (int) at);
-      int from = Math.toIntExact(at * SECTOR);
-      Arrays.fill(file, from, Math.toIntExact(from + grainSize * SECTOR), grain.getValue());
-      n++;
-    }
-    return truncateTo >= 0 ? Arrays.copyOf(file, Math.toIntExact(truncateTo)) : file;
   }
 
-  /** Writes the file into {@code dir} under its name and returns its path. */
+  private void putZeroedGrainEntries(ByteBuffer b, Layout l) {
+    grainWrites.forEach(
+        (index, content) -> {
+          if (content == ZEROED) {
+            putTableEntry(b, l, index, 1);
+          }
+        });
+  }
+
+  /** Sets the entry of grain {@code index} in both grain tables. */
+  private void putTableEntry(ByteBuffer b, Layout l, long index, int value) {
+    long table = index / numGTEsPerGT;
+    long entry = index % numGTEsPerGT;
+    b.putInt(Math.toIntExact(l.rgtOffset(table) * SECTOR + entry * 4), value);
+    b.putInt(Math.toIntExact(l.gtOffset(table) * SECTOR + entry * 4), value);
+  }
+
+  /**
+   * Writes the file into {@code dir} under its name and returns its path. Blocks of zeros are left
+   * as holes, as qemu-img leaves its unused grain tables, so large disks stay cheap.
+   */
   public Path writeTo(Path dir) throws IOException {
     Path path = dir.resolve(fileName);
-    Files.write(path, toBytes());
+    SparseFiles.write(path, toBytes());
     return path;
   }
 }

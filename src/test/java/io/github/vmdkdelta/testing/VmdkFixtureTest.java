@@ -56,6 +56,27 @@ class VmdkFixtureTest {
   }
 
   @Test
+  void aZeroedGrainHidesTheParentsData() throws Exception {
+    VmdkFixture.base("p.vmdk").cid(0x1111).grain(0, 0x11).grain(128, 0x22).writeTo(dir);
+    VmdkFixture child =
+        VmdkFixture.delta("c.vmdk", "p.vmdk", 0x1111).version(2).cid(0x2222).zeroedGrain(0);
+    child.writeTo(dir);
+    assertThat(child.headerFields().flags).as("zeroed-grain flag").isEqualTo(7);
+    assertThat(ExternalTools.runOk(dir, "qemu-img", "check", "c.vmdk"))
+        .contains("No errors were found");
+    ExternalTools.runOk(dir, "qemu-io", "-r", "-f", "vmdk", "-c", "read -P 0 0 65536", "c.vmdk");
+    ExternalTools.runOk(
+        dir, "qemu-io", "-r", "-f", "vmdk", "-c", "read -P 0x22 65536 65536", "c.vmdk");
+  }
+
+  @Test
+  void anExtentWithoutDescriptorStartsItsTablesAtSectorOne() {
+    VmdkFixture.Layout l = VmdkFixture.base("x-s001.vmdk").descriptorSectors(0).layout();
+    assertThat(l.descriptorOffset()).isZero();
+    assertThat(l.rgdOffset()).isEqualTo(1);
+  }
+
+  @Test
   void libvmdkReadsTheFixture() throws Exception {
     VmdkFixture.base("b.vmdk").capacitySectors(2048).cid(0xabcdef01).writeTo(dir);
     String info = ExternalTools.runOk(dir, "vmdkinfo", "b.vmdk");

@@ -289,12 +289,32 @@ class DescriptorTest {
     byte[] bytes = text.getBytes(cs);
     Descriptor d = Descriptor.parse(bytes, FILE);
     assertThat(d.encode()).isEqualTo(bytes);
-    assertThat(d.fileNameCharset(FILE)).isEqualTo(cs);
+    // VMware's Shift_JIS is Windows code page 932 (windows-31j), a superset of Java's Shift_JIS.
+    Charset expected = charsetName.equals("Shift_JIS") ? Charset.forName("windows-31j") : cs;
+    assertThat(d.fileNameCharset(FILE)).isEqualTo(expected);
     String raw = d.parentFileNameHintRaw().orElseThrow();
     assertThat(raw.getBytes(StandardCharsets.ISO_8859_1)).isEqualTo(name.getBytes(cs));
     assertThat(Descriptor.decodeName(raw, d.fileNameCharset(FILE))).isEqualTo(name);
     assertThat(Descriptor.decodeName(d.extents(FILE).get(0).rawFileName(), cs)).isEqualTo(name);
     assertThat(Descriptor.encodeName(name, cs, FILE)).isEqualTo(raw);
+  }
+
+  @Test
+  void shiftJisIsReadAsWindowsCodePage932AsVmwareWritesIt() throws Exception {
+    // VMware on Japanese Windows declares "Shift_JIS" and writes cp932: ～ (U+FF5E) is 0x81 0x60,
+    // which Java's Shift_JIS reads as U+301C, and ① (0x87 0x40) it cannot read at all.
+    String name = "バックアップ～①.vmdk";
+    Charset cp932 = Charset.forName("windows-31j");
+    byte[] text =
+        ("# Disk DescriptorFile\nversion=1\nencoding=\"Shift_JIS\"\nCID=1\n"
+                + "createType=\"monolithicSparse\"\nRW 8 SPARSE \""
+                + name
+                + "\"\n")
+            .getBytes(cp932);
+    Descriptor d = Descriptor.parse(text, FILE);
+    String raw = d.extents(FILE).get(0).rawFileName();
+    assertThat(Descriptor.decodeName(raw, d.fileNameCharset(FILE))).isEqualTo(name);
+    assertThat(Descriptor.encodeName(name, d.fileNameCharset(FILE), FILE)).isEqualTo(raw);
   }
 
   @Test
