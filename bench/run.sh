@@ -120,16 +120,20 @@ trap 'exit 130' INT TERM
 FIXTURES=$WORK/fixtures
 mkdir -p "$FIXTURES"
 
-# The largest commit needs its fixture (parent and delta) and a copy of both.
-largest_commit=0
-for c in "${COMMITS[@]}"; do
-  b=${BYTES[${c%%-*}]}
-  if [ "$b" -gt "$largest_commit" ]; then largest_commit=$b; fi
-done
-need=$((4 * largest_commit + (1 << 30)))
-avail=$(df -P -B1 -- "$WORK" | awk 'NR == 2 { print $4 }')
-[ "$avail" -ge "$need" ] ||
-  die "$WORK has $((avail >> 20)) MiB free; the commit benchmark needs $((need >> 20)) MiB (use --dir)"
+# Fail now, not after half an hour, when the largest commit's fixture (parent and delta) and a
+# copy of both would not fit.
+require_space() {
+  local c b largest=0 need avail
+  for c in "${COMMITS[@]}"; do
+    b=${BYTES[${c%%-*}]}
+    if [ "$b" -gt "$largest" ]; then largest=$b; fi
+  done
+  need=$((4 * largest + (1 << 30)))
+  avail=$(df -P -B1 -- "$WORK" | awk 'NR == 2 { print $4 }')
+  [ "$avail" -ge "$need" ] ||
+    die "$WORK has $((avail >> 20)) MiB free; the commit benchmark needs $((need >> 20)) MiB (use --dir)"
+}
+require_space
 
 # ---------------------------------------------------------------------------------------------
 # Tools. Each (operation, tool) pair has: setup_<op>_<tool> DIR CASE (untimed, makes the files the
@@ -743,9 +747,9 @@ From $first to $last, vmdk-delta's \`revert\` went from $(ms "$(median "${TIME_U
 qemu-img's from $(ms "$(median "${TIME_US[revert|qemu|$first]}")") to $(ms "$(median "${TIME_US[revert|qemu|$last]}")") ms and the seed port's from $(ms "$(median "${TIME_US[revert|seed|$first]}")") to
 $(ms "$(median "${TIME_US[revert|seed|$last]}")") ms. Like \`make\`, vmdk-delta's \`revert\` writes a header, a descriptor and two grain
 directories, so its cost hardly moves with capacity; with the JVM warm it took
-$(inproc_ms revert "${BYTES[$first]}") ms at $first and $(inproc_ms revert "${BYTES[$last]}") ms at $last (in-process table below), the rest of its
-whole-process time is the JVM's start-up. The seed port reads the metadata area twice and
-writes zeroed grain tables, so its time grows with capacity.
+$(inproc_ms revert "${BYTES[$first]}") ms at $first and $(inproc_ms revert "${BYTES[$last]}") ms at $last (in-process table below): the rest of its
+whole-process time is the cost of a new JVM, as for \`make\`. The seed port reads the metadata
+area twice and writes zeroed grain tables, so its time grows with capacity.
 
 EOF
 }
