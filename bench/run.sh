@@ -164,7 +164,8 @@ fill() {
 
 # fill_grains DISK PATTERN < GRAIN_NUMBERS: one grain of data at each grain number read.
 fill_grains() {
-  awk -v p="$2" -v g="$GRAIN" '{ printf("write -q -P %s %d %d\n", p, $1 * g, g) }' |
+  # %.0f, not %d: mawk's %d stops at 2^31 - 1.
+  awk -v p="$2" -v g="$GRAIN" '{ printf("write -q -P %s %.0f %d\n", p, $1 * g, g) }' |
     qemu-io -t unsafe -f vmdk "$1" >>"$LOG" 2>&1 || die "qemu-io could not write $1"
 }
 
@@ -276,7 +277,7 @@ commit_fixture() { echo "$FIXTURES/commit-$1"; }
 commit_data() { echo "${BYTES[${1%%-*}]}"; }
 commit_layout() { echo "${1#*-}"; }
 make_commit_fixture() {
-  local dir data layout grains
+  local dir data layout grains allocated
   dir=$(commit_fixture "$1") data=$(commit_data "$1") layout=$(commit_layout "$1")
   [ -d "$dir" ] && return
   mkdir -p "$dir"
@@ -301,6 +302,10 @@ print("\n".join(map(str, sorted(random.Random(20261125).sample(range(total), n))
   else
     fill "$dir/p.vmdk" 0 "$data" 0x5a
   fi
+  # Every MB/s figure divides by DATA: the delta must hold that much.
+  allocated=$(stat -c '%b %B' -- "$dir/p.vmdk")
+  [ $((${allocated% *} * ${allocated#* })) -ge "$data" ] ||
+    die "the delta of the $1 commit holds less than $data bytes"
 }
 copy_commit_fixture() {
   make_commit_fixture "$2"
@@ -472,6 +477,7 @@ main() {
   done
   LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
   note_load
+  say "writing the report"
   write_report >"$OUT.tmp"
   mv -- "$OUT.tmp" "$OUT"
   say "wrote $OUT"
