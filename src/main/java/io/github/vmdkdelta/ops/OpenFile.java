@@ -13,6 +13,12 @@ import java.nio.file.Path;
  * reads do not, since they change nothing.
  */
 public final class OpenFile implements Closeable {
+  /**
+   * Writes to a file opened by {@link SafeFileOperations#openForDirectWrite} start at multiples of
+   * this and are multiples of it long, from memory aligned to it.
+   */
+  public static final int DIRECT_IO_BLOCK = 4096;
+
   private final FaultInjector faults;
   private final Path path;
   private final FileChannel channel;

@@ -1,5 +1,6 @@
 package io.github.vmdkdelta.ops;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import io.github.vmdkdelta.vmdk.SparseFileImage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -109,6 +110,28 @@ public final class SafeFileOperations {
   public OpenFile openForUpdate(Path path) throws IOException {
     return new OpenFile(
         faults, path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
+  }
+
+  /**
+   * Opens an existing file for writes that bypass the page cache (direct I/O), or returns null
+   * where the file system cannot do that (tmpfs, for one) or needs another alignment than {@link
+   * OpenFile#DIRECT_IO_BLOCK}; writes through it must keep to that alignment. Opening changes
+   * nothing.
+   */
+  public OpenFile openForDirectWrite(Path path) throws IOException {
+    try {
+      long block = Files.getFileStore(path).getBlockSize();
+      if (block <= 0 || OpenFile.DIRECT_IO_BLOCK % block != 0) {
+        return null;
+      }
+      return new OpenFile(
+          faults,
+          path,
+          FileChannel.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT));
+    } catch (IOException | UnsupportedOperationException e) {
+      // The file was opened for writing the ordinary way just before: what fails is direct I/O.
+      return null;
+    }
   }
 
   /**

@@ -25,11 +25,17 @@ import java.util.zip.CRC32C;
  *
  * <pre>
  * header   "VMDKUNDO" | version u32 = 1 | 0 u32 | original length u64 | CRC-32C of the above u32 | 0 u32
- * record   "UREC" | regions u32 | body bytes u64 | body: regions x (offset u64, length u32), data
- *          | CRC-32C of the record so far u32
+ * record   "UREC" | regions u32 | body bytes u64 | body: regions x (offset u64, length u32), data,
+ *          zero padding | CRC-32C of the record so far u32
  * </pre>
  *
- * A record is written in one go and forced before the bytes it saves are overwritten, so a crash
+ * The header is followed by a record that saves nothing and fills its {@link #BLOCK}; every record
+ * is padded to whole blocks, so that each starts on a block boundary (undo ignores the padding, and
+ * reads logs without it too). That lets the log be written with direct I/O where the file system
+ * has it: the saved bytes are written once and read back only after a crash, so passing them
+ * through the page cache would only push out pages worth keeping, and cost a copy.
+ *
+ * <p>A record is written in one go and forced before the bytes it saves are overwritten, so a crash
  * leaves at most its last record torn, and the bytes of a torn record were never overwritten: it is
  * ignored. A damaged record followed by more data is not a torn tail, and nothing is undone then.
  */
@@ -38,6 +44,9 @@ final class UndoLog implements Closeable {
   static final int RECORD_HEADER_SIZE = 16;
   static final int REGION_SIZE = 12;
   static final int TRAILER_SIZE = 4;
+
+  /** Records start on multiples of this, and are padded to them. */
+  static final int BLOCK = OpenFile.DIRECT_IO_BLOCK;
 
   private static final byte[] MAGIC = "VMDKUNDO".getBytes(StandardCharsets.US_ASCII);
   private static final int VERSION = 1;
@@ -64,29 +73,46 @@ final class UndoLog implements Closeable {
     this.end = end;
   }
 
-  /** Bytes a record saving {@code ranges} takes in the log. */
+  /** Bytes a record saving {@code ranges} takes in the log, padding included. */
   static long recordSize(List<Range> ranges) {
     long data = 0;
     for (Range r : ranges) {
       data += r.length();
     }
-    return RECORD_HEADER_SIZE + (long) REGION_SIZE * ranges.size() + data + TRAILER_SIZE;
+    return padded(RECORD_HEADER_SIZE + (long) REGION_SIZE * ranges.size() + data + TRAILER_SIZE);
+  }
+
+  private static long padded(long bytes) {
+    return (bytes + BLOCK - 1) / BLOCK * BLOCK;
   }
 
   /**
    * Creates the log for a target of {@code originalLength} bytes, forced, and its folder entry
-   * forced too: from then on, the target may be changed.
+   * forced too: from then on, the target may be changed. Its records are written with direct I/O
+   * where the file system allows it.
    */
   static UndoLog create(SafeFileOperations ops, Path path, long originalLength) throws IOException {
+    return create(ops, path, originalLength, true);
+  }
+
+  /** {@link #create}, with direct I/O only if {@code direct} (tests try both ways). */
+  static UndoLog create(SafeFileOperations ops, Path path, long originalLength, boolean direct)
+      throws IOException {
     OpenFile file = ops.createNew(path);
     try {
-      ByteBuffer h = ByteBuffer.allocate(HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-      h.put(0, MAGIC).putInt(8, VERSION).putLong(16, originalLength);
-      h.putInt(24, crc(h, 0, 24));
-      file.write(0, h);
-      file.force();
+      OpenFile directFile = direct ? ops.openForDirectWrite(path) : null;
+      if (directFile != null) {
+        file.close();
+        file = directFile;
+      }
+      UndoLog log = new UndoLog(file, 0);
+      ByteBuffer b = log.buffer(BLOCK);
+      b.put(0, MAGIC).putInt(8, VERSION).putLong(16, originalLength);
+      b.putInt(24, crc(b, 0, 24));
+      b.position(HEADER_SIZE);
+      log.append(b, List.of(), null);
       ops.syncFolder(path.toAbsolutePath().getParent());
-      return new UndoLog(file, HEADER_SIZE);
+      return log;
     } catch (IOException | RuntimeException e) {
       file.close();
       throw e;
@@ -96,14 +122,35 @@ final class UndoLog implements Closeable {
   /** Appends the current bytes of {@code ranges} of {@code target} as one record, and forces it. */
   void save(OpenFile target, List<Range> ranges) throws IOException {
     long size = recordSize(ranges);
-    if (size > Integer.MAX_VALUE - 8) {
+    if (size > Integer.MAX_VALUE - 2L * BLOCK) {
       throw new IllegalArgumentException("record too large: " + size);
     }
+    append(buffer((int) size), ranges, target);
+  }
+
+  /**
+   * A block-aligned buffer of {@code size} bytes (a multiple of {@link #BLOCK}), reused from record
+   * to record: direct I/O needs its memory aligned too.
+   */
+  private ByteBuffer buffer(int size) {
     if (record == null || record.capacity() < size) {
-      record = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+      record = ByteBuffer.allocateDirect(size + BLOCK).alignedSlice(BLOCK);
+      record.order(ByteOrder.LITTLE_ENDIAN);
     }
-    ByteBuffer b = record.clear().limit((int) size);
-    b.putInt(RECORD_MAGIC).putInt(ranges.size()).putLong(size - RECORD_HEADER_SIZE - TRAILER_SIZE);
+    return record.clear().limit(size);
+  }
+
+  /**
+   * Fills {@code b} from its position to its limit with a record (the ranges, their current bytes
+   * in {@code target}, zeros, its CRC), writes all of {@code b} at the end of the log and forces
+   * it.
+   */
+  private void append(ByteBuffer b, List<Range> ranges, OpenFile target) throws IOException {
+    int start = b.position();
+    int limit = b.limit();
+    b.putInt(RECORD_MAGIC)
+        .putInt(ranges.size())
+        .putLong(limit - start - RECORD_HEADER_SIZE - TRAILER_SIZE);
     for (Range r : ranges) {
       b.putLong(r.offset()).putInt(r.length());
     }
@@ -112,11 +159,14 @@ final class UndoLog implements Closeable {
       target.read(r.offset(), slice);
       b.position(b.position() + r.length());
     }
-    b.putInt(crc(b, 0, b.position()));
-    b.flip();
+    while (b.position() < limit - TRAILER_SIZE) {
+      b.put((byte) 0);
+    }
+    b.putInt(crc(b, start, b.position()));
+    b.position(0);
     log.write(end, b);
     log.force();
-    end += size;
+    end += limit;
   }
 
   @Override
@@ -187,7 +237,8 @@ final class UndoLog implements Closeable {
             && h.getInt(8) == VERSION
             && h.getInt(24) == crc(h, 0, 24);
     if (!headerOk) {
-      if (size <= HEADER_SIZE) {
+      // Torn while its first block was written: nothing saved yet, so nothing was changed.
+      if (size <= BLOCK && !savesAnything(ch, path, size)) {
         return null;
       }
       throw new IOException(path + ": undo log damaged (bad header); not touching anything");
@@ -202,6 +253,19 @@ final class UndoLog implements Closeable {
               + "; not touching anything");
     }
     return validRecords(ch, path, size);
+  }
+
+  /** Whether the log holds a whole record that saves bytes: then the target may have changed. */
+  private static boolean savesAnything(FileChannel ch, Path path, long size) throws IOException {
+    ByteBuffer head = ByteBuffer.allocate(RECORD_HEADER_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+    for (long pos : validRecords(ch, path, size)) {
+      head.clear();
+      readUpTo(ch, pos, head);
+      if (head.getInt(4) != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Positions of the whole records, in order; a torn last record is left out. */

@@ -73,6 +73,14 @@ abstract class UndoLoggedFile implements ExtentFile {
         target.force();
       }
 
+      /**
+       * Nothing: until the merge is done, a crash is undone as a whole (every byte below the
+       * original length written back from the log, the rest cut off), whatever reached the device
+       * and in whatever order. The log's own records are forced before the writes they cover.
+       */
+      @Override
+      public void barrier() {}
+
       @Override
       public void extend(long length) throws IOException {
         if (length > target.size()) {
@@ -93,7 +101,7 @@ abstract class UndoLoggedFile implements ExtentFile {
   static final class Measuring extends UndoLoggedFile implements AutoCloseable {
     private final FileChannel reader;
     private long size;
-    private long logBytes = UndoLog.HEADER_SIZE;
+    private long logBytes = UndoLog.BLOCK;
 
     private Measuring(Path path, long originalLength) throws IOException {
       super(path, originalLength);

@@ -21,9 +21,10 @@ import java.util.Set;
  * entries, zeros written in place, or a grain appended as a hole.
  *
  * <p>Grains are handled in order of their place on the disk, in batches: read the delta's grains of
- * a batch (adjacent ones in one read), write them to the parent, force, then write and force the
- * grain table entries that make them visible. How a write is made safe is up to the {@link
- * ExtentFile} given to {@link #run}.
+ * a batch (adjacent ones in one read), write them to the parent, then, after a {@link
+ * ExtentFile#barrier} (a force, for a plain file), the grain table entries that make them visible.
+ * At the end the parent is forced. How a write is made safe is up to the {@link ExtentFile} given
+ * to {@link #run}.
  */
 public final class DeltaMerge implements ExtentMerge {
   /**
@@ -396,7 +397,7 @@ public final class DeltaMerge implements ExtentMerge {
       }
       writer.write(regions);
       if (!regions.isEmpty()) {
-        writer.force();
+        writer.barrier();
       }
       writer.flushTables(keepTablesFrom);
       actions.clear();

@@ -49,6 +49,15 @@ public interface ExtentFile {
   /** Makes every write so far durable. */
   void force() throws IOException;
 
+  /**
+   * Orders writes: after a crash, no write made after this call is in the file unless every write
+   * made before it is. A plain file can only promise that by {@link #force}; a file whose changes
+   * are undone as a whole after a crash needs nothing.
+   */
+  default void barrier() throws IOException {
+    force();
+  }
+
   /** Extends the file to {@code length} bytes; the new bytes read as zeros (a hole). */
   void extend(long length) throws IOException;
 

@@ -272,11 +272,16 @@ public final class SparseExtentWriter {
     file.force();
   }
 
+  /** Orders the writes so far before any later one (see {@link ExtentFile#barrier}). */
+  public void barrier() throws IOException {
+    file.barrier();
+  }
+
   /**
-   * Writes the grain tables changed since the last flush (both copies), forces them, and then, for
-   * tables appended since, the directory entries that point at them (forced too). Tables below
-   * {@code keepFrom} are then dropped from memory: callers that go through the disk in order never
-   * need them again.
+   * Writes the grain tables changed since the last flush (both copies), then a {@link
+   * ExtentFile#barrier}, and then, for tables appended since, the directory entries that point at
+   * them (and a barrier again). Tables below {@code keepFrom} are then dropped from memory: callers
+   * that go through the disk in order never need them again.
    */
   public void flushTables(int keepFrom) throws IOException {
     List<ExtentFile.Region> regions = new ArrayList<>();
@@ -293,7 +298,7 @@ public final class SparseExtentWriter {
     }
     if (!regions.isEmpty()) {
       file.write(regions);
-      file.force();
+      file.barrier();
     }
     if (!newTables.isEmpty()) {
       List<ExtentFile.Region> pointers = new ArrayList<>();
@@ -305,7 +310,7 @@ public final class SparseExtentWriter {
       }
       newTables.clear();
       file.write(pointers);
-      file.force();
+      file.barrier();
     }
     tables.keySet().removeIf(i -> i < keepFrom);
   }

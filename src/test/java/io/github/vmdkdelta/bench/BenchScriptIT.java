@@ -21,10 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Keeps {@code bench/run.sh} working: runs {@code bench/run.sh --quick --no-build} after {@code
  * package} (failsafe), on the jar and test classes just built, writing its report to a temporary
- * file, and checks that the report has every table with a number in every cell. The figures
- * themselves are not checked: a benchmark is not a timed test. {@code docs/benchmarks.md} must be
- * left as it was. Without bash, python3 or qemu-img the test is skipped with a message, or fails
- * when {@code CI=true}.
+ * file, and checks that the report has every table, each with its rows and a number in every cell.
+ * The figures themselves are not checked: a benchmark is not a timed test. {@code
+ * docs/benchmarks.md} must be left as it was. Without bash, python3, qemu-img or qemu-io the test
+ * is skipped with a message, or fails when {@code CI=true}.
  */
 @DisabledOnOs(OS.WINDOWS)
 class BenchScriptIT {
@@ -46,6 +46,7 @@ class BenchScriptIT {
     Path bash = ExternalTools.require("bash");
     ExternalTools.require("python3");
     ExternalTools.require(ExternalTools.QEMU_IMG);
+    ExternalTools.require(ExternalTools.QEMU_IO);
     byte[] published = Files.exists(PUBLISHED) ? Files.readAllBytes(PUBLISHED) : null;
     Path report = temp.resolve("benchmarks.md");
     Path work = Files.createDirectories(temp.resolve("work"));
@@ -81,21 +82,44 @@ class BenchScriptIT {
             "## make: where vmdk-delta's whole-process time goes",
             "## make: allocation of the new delta",
             "## delete: whole process",
+            "## revert: whole process",
+            "## info: whole process",
+            "## check: whole process",
+            "## commit: whole process",
             "## In-process, JVM warm",
             "## Targets (issue 7)")
         .contains("qemu-img version", "--quick")
-        .doesNotContain("n/a", "NaN", "| |");
-    // Figures per capacity: make times 6, where make's time goes 4, allocation 5, delete 3,
-    // in-process 3.
-    for (String capacity : List.of("1GiB", "64GiB")) {
-      List<List<String>> rows = rows(md, capacity);
-      assertThat(rows).as("rows for %s", capacity).hasSize(5);
-      assertThat(rows).extracting(List::size).containsExactly(6, 4, 5, 3, 3);
-      for (List<String> row : rows) {
-        assertThat(row).allSatisfy(cell -> assertThat(cell).matches(FIGURE));
+        .doesNotContain("n/a", "NaN", "| |", "\\`");
+    // Every table of figures, in order: rows (capacities 1GiB and 64GiB; chains of 1 and 8
+    // layers; 64MiB of data; three commit layouts) by figures per row, the label cell left out.
+    List<Table> figures =
+        tables(md).stream().filter(t -> !t.header().startsWith("| what |")).toList();
+    assertThat(figures)
+        .extracting(Table::shape)
+        .containsExactly(
+            "2x6", // make: times and ratios
+            "2x4", // make: where the time goes
+            "2x5", // make: allocation
+            "2x3", // delete
+            "2x5", // revert
+            "2x4", // info
+            "1x6", // check
+            "3x5", // commit: times and MB/s
+            "3x5", // commit: bytes read and written, rm
+            "2x4", // in-process
+            "5x2"); // targets: measured, holds
+    for (Table t : figures.subList(0, figures.size() - 1)) {
+      for (List<String> row : t.rows()) {
+        assertThat(row).as("%s", t.header()).allSatisfy(cell -> assertThat(cell).matches(FIGURE));
       }
     }
-    assertThat(md).contains("| child allocation at or below qemu-img's at every capacity |");
+    assertThat(md)
+        .contains(
+            "| child allocation at or below qemu-img's at every capacity |",
+            "| `check` throughput at least qemu-img's on the same data |",
+            "| `commit` throughput at least qemu-img's on the same data |",
+            "| 64MiB appended |",
+            "| 64MiB overwritten in place |");
     assertThat(Files.exists(PUBLISHED) ? Files.readAllBytes(PUBLISHED) : null)
         .as("docs/benchmarks.md is left alone")
         .isEqualTo(published);
@@ -104,20 +128,35 @@ class BenchScriptIT {
     }
   }
 
-  /** The figures of each table row for {@code capacity}, without the capacity cell. */
-  private static List<List<String>> rows(String md, String capacity) {
-    List<List<String>> rows = new ArrayList<>();
-    for (String line : md.split("\n", -1)) {
-      if (line.startsWith("| " + capacity + " |")) {
-        String[] cells = line.substring(1, line.length() - 1).split("\\|", -1);
+  /** A table of the report: its header line and its rows' cells after the first (the label). */
+  private record Table(String header, List<List<String>> rows) {
+    String shape() {
+      return rows.size() + "x" + (rows.isEmpty() ? 0 : rows.get(0).size());
+    }
+  }
+
+  /** The tables of {@code md}, in order. */
+  private static List<Table> tables(String md) {
+    List<Table> tables = new ArrayList<>();
+    String[] lines = md.split("\n", -1);
+    for (int i = 0; i + 1 < lines.length; i++) {
+      if (!lines[i].startsWith("|") || !lines[i + 1].startsWith("|---")) {
+        continue;
+      }
+      List<List<String>> rows = new ArrayList<>();
+      int j = i + 2;
+      for (; j < lines.length && lines[j].startsWith("|"); j++) {
+        String[] cells = lines[j].substring(1, lines[j].length() - 1).split("\\|", -1);
         List<String> figures = new ArrayList<>();
-        for (int i = 1; i < cells.length; i++) {
-          figures.add(cells[i].trim());
+        for (int c = 1; c < cells.length; c++) {
+          figures.add(cells[c].trim());
         }
         rows.add(figures);
       }
+      tables.add(new Table(lines[i], rows));
+      i = j;
     }
-    return rows;
+    return tables;
   }
 
   private static String read(Path log) throws IOException {

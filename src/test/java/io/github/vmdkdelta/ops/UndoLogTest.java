@@ -33,7 +33,11 @@ class UndoLogTest {
 
   /** Writes through an undo-logged file: two batches touching the same bytes, and an append. */
   private void change(SafeFileOperations ops) throws IOException {
-    try (UndoLog undo = UndoLog.create(ops, log, original.length);
+    change(ops, true);
+  }
+
+  private void change(SafeFileOperations ops, boolean directIo) throws IOException {
+    try (UndoLog undo = UndoLog.create(ops, log, original.length, directIo);
         OpenFile file = ops.openForUpdate(target)) {
       ExtentFile f = UndoLoggedFile.of(file, undo, original.length);
       f.write(
@@ -69,6 +73,19 @@ class UndoLogTest {
   }
 
   @Test
+  void aLogWrittenWithoutDirectIoIsTheSame() throws IOException {
+    change(new SafeFileOperations(), true);
+    byte[] direct = Files.readAllBytes(log);
+    UndoLog.undo(new SafeFileOperations(), log, target, original.length);
+    change(new SafeFileOperations(), false);
+
+    assertThat(Files.readAllBytes(log)).isEqualTo(direct);
+    assertThat(direct.length % UndoLog.BLOCK).as("whole blocks").isZero();
+    UndoLog.undo(new SafeFileOperations(), log, target, original.length);
+    assertThat(Files.readAllBytes(target)).isEqualTo(original);
+  }
+
+  @Test
   void aTornLastRecordIsIgnored() throws IOException {
     change(new SafeFileOperations());
     long size = Files.size(log);
@@ -99,7 +116,7 @@ class UndoLogTest {
   void aDamagedRecordBeforeTheLastOneStopsTheUndo() throws IOException {
     change(new SafeFileOperations());
     try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
-      f.seek(UndoLog.HEADER_SIZE + UndoLog.RECORD_HEADER_SIZE + 2 * UndoLog.REGION_SIZE + 5);
+      f.seek(UndoLog.BLOCK + UndoLog.RECORD_HEADER_SIZE + 2 * UndoLog.REGION_SIZE + 5);
       f.write(0xee); // inside the saved bytes of the first record
     }
     byte[] changed = Files.readAllBytes(target);
@@ -127,6 +144,32 @@ class UndoLogTest {
 
     assertThat(Files.readAllBytes(target)).isEqualTo(original);
     assertThat(log).doesNotExist();
+  }
+
+  @Test
+  void aFirstBlockTornWhileItWasWrittenMeansNothingWasChanged() throws IOException {
+    byte[] block = new byte[UndoLog.BLOCK];
+    block[0] = 'V'; // the rest of the header never made it
+    Files.write(log, block);
+
+    UndoLog.undo(new SafeFileOperations(), log, target, original.length);
+
+    assertThat(Files.readAllBytes(target)).isEqualTo(original);
+    assertThat(log).doesNotExist();
+  }
+
+  @Test
+  void aBadHeaderBeforeSavedBytesStopsTheUndo() throws IOException {
+    change(new SafeFileOperations());
+    try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
+      f.seek(3);
+      f.write(0xee);
+    }
+    byte[] changed = Files.readAllBytes(target);
+
+    assertThatThrownBy(() -> UndoLog.undo(new SafeFileOperations(), log, target, original.length))
+        .hasMessageContaining("bad header");
+    assertThat(Files.readAllBytes(target)).isEqualTo(changed);
   }
 
   @Test
