@@ -52,7 +52,7 @@ public final class Descriptor {
   }
 
   private void validate(Path file) throws VmdkException {
-    if (lines.stream().noneMatch(l -> l.strip().equalsIgnoreCase("# Disk DescriptorFile"))) {
+    if (lines.stream().noneMatch(Descriptor::isTitleLine)) {
       throw new CorruptImageException(
           file, "descriptor", "no \"# Disk DescriptorFile\" line: not a VMDK descriptor");
     }
@@ -81,6 +81,19 @@ public final class Descriptor {
         Extent.parse(line, file);
       }
     }
+  }
+
+  /**
+   * The line that makes text a descriptor, in any of the spellings tools write: {@code # Disk
+   * DescriptorFile} (VMware, qemu), {@code # Disk Descriptor File}, {@code #Disk Descriptor File},
+   * {@code #Disk DescriptorFile} (raw-disk wrapper tools; VirtualBox's vmdkPreprocessDescriptor
+   * accepts all four, qemu reads the text without looking for any). Section titles ({@code # Extent
+   * description}, {@code # The Disk Data Base}, {@code #DDB}, ...) are comments to every reader.
+   */
+  private static boolean isTitleLine(String line) {
+    String s = line.strip();
+    return s.startsWith("#")
+        && s.substring(1).replace(" ", "").equalsIgnoreCase("DiskDescriptorFile");
   }
 
   private int count(String key) {
