@@ -120,4 +120,17 @@ class OtherToolsDescriptorTest {
         .isInstanceOf(CorruptImageException.class)
         .hasMessageContaining("not a VMDK descriptor");
   }
+
+  @Test
+  void generatedCidsAreNeverTheValuesVmwareReserves() {
+    // A generator that offers ffffffff ("no parent") and fffffffe first: both are passed over.
+    int[] offered = {0xffffffff, 0xfffffffe, 0xffffffff, 0x0a0b0c0d};
+    int[] next = {0};
+    java.util.random.RandomGenerator scripted = () -> (long) offered[next[0]++] << 32;
+
+    ContentId cid = ContentId.random(scripted);
+
+    assertThat(cid).isEqualTo(new ContentId(0x0a0b0c0d));
+    assertThat(next[0]).isEqualTo(4);
+  }
 }
