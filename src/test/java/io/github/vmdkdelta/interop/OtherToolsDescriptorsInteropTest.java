@@ -79,6 +79,8 @@ class OtherToolsDescriptorsInteropTest {
     assertThat(Cli.run("info", disk.toString()).code()).isZero();
     Cli check = Cli.run("check", disk.toString());
     assertThat(check.code()).as(check.out() + check.err()).isZero();
+    Cli revert = Cli.run("revert", disk.toString());
+    assertThat(revert.code()).as(revert.err()).isZero();
 
     Cli delete = Cli.run("delete", disk.toString());
 
@@ -194,6 +196,8 @@ class OtherToolsDescriptorsInteropTest {
     assertThat(Cli.run("info", disk.toString()).code()).isZero();
     Cli check = Cli.run("check", disk.toString());
     assertThat(check.code()).as(check.out() + check.err()).isZero();
+    Cli revert = Cli.run("revert", disk.toString());
+    assertThat(revert.code()).as(revert.err()).isZero();
 
     Cli delete = Cli.run("delete", disk.toString());
 
