@@ -99,6 +99,27 @@ class UndoableSnapshotTest {
     assertThat(QemuDisks.descriptor(disk)).contains("\"" + createdAs + "\"");
   }
 
+  /**
+   * A split or flat disk created as {@code old.vmdk} and renamed by its user: its extent files
+   * ({@code old-s001.vmdk}) keep their names through make, and delete gives back every byte.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"twoGbMaxExtentSparse", "monolithicFlat"})
+  void descriptorFileOfARenamedDiskComesBackAsItWas(String subformat) throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("vm"));
+    QemuDisks.base(dir, "old.vmdk", "8M", subformat);
+    QemuDisks.write(dir.resolve("old.vmdk"), 0, 65536, 0x11);
+    Path disk = Files.move(dir.resolve("old.vmdk"), dir.resolve("sd0.vmdk"));
+    FolderSnapshot original = FolderSnapshot.of(dir);
+
+    Cli make = Cli.run("make", disk.toString());
+    assertThat(make.code()).as(make.err()).isZero();
+    assertThat(Cli.run("check", disk.toString()).code()).isZero();
+    Cli delete = Cli.run("delete", disk.toString());
+    assertThat(delete.code()).as(delete.err()).isZero();
+    original.assertUnchanged();
+  }
+
   @Test
   void extentLineNamingTheFrozenNameIsRefusedSinceDeleteCouldNotRestoreIt() throws IOException {
     RefusalCheck.assertRefusedAndUnchanged(
