@@ -204,7 +204,7 @@ public final class ChainCheck {
         for (Path p : dir) {
           String n = p.getFileName().toString();
           for (String name : e.getValue()) {
-            if (n.startsWith("." + name + ".vmdk-delta-")) {
+            if (DiskNames.isHiddenNameOf(n, name)) {
               leftovers.add(p);
               break;
             }
