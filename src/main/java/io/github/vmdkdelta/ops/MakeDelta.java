@@ -96,6 +96,9 @@ public final class MakeDelta {
     safety.requireNotInSnapshotList(disk);
     safety.requireNoOtherChildren(
         disk, chain.layers().stream().map(DiskLayer::path).toList(), "renaming it");
+    // Last: the only check that reads every grain table. The parents are not scanned: make
+    // neither writes nor renames them, and every command checks their headers and directories.
+    MetadataCheck.requireSound(leaf, "make does not freeze a damaged disk");
 
     String frozenName = frozen.getFileName().toString();
     NewDelta child = NewDelta.of(leaf, frozenName, disk.getFileName().toString(), random);
