@@ -202,7 +202,10 @@ final class ExtentScan {
           if (entry < metadataEnd) {
             checkAgainstTables(grain, entry, tables);
           }
-          for (Region r : lateFixed) {
+          // Indexed: the interpreter and C1 (the launcher's JIT) would allocate an iterator per
+          // grain.
+          for (int k = 0; k < lateFixed.size(); k++) {
+            Region r = lateFixed.get(k);
             if (r.overlaps(new Region(entry, entry + grainSize, ""))) {
               problems.add(
                   "grain-metadata",
