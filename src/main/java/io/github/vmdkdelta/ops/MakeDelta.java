@@ -119,6 +119,9 @@ public final class MakeDelta {
       safety.requireUnlocked(file);
     }
     safety.requireUnlocked(frozen);
+    // The only check that reads every grain table. The parents are not scanned: make neither
+    // writes nor renames them, and every command checks their headers and directories.
+    MetadataCheck.requireSound(leaf, "make does not freeze a damaged disk");
 
     String frozenName = frozen.getFileName().toString();
     NewDelta child = NewDelta.of(leaf, frozenName, disk.getFileName().toString(), random);
