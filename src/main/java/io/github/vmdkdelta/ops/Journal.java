@@ -62,7 +62,7 @@ final class Journal implements Closeable {
       throw new DiskInUseException(
           disk,
           "journal",
-          "another vmdk-delta is working in this folder ("
+          "another vmdk-delta is running in this folder ("
               + path.getFileName()
               + " is held); wait for it to finish");
     }

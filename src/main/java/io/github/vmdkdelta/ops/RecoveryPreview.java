@@ -30,7 +30,8 @@ public record RecoveryPreview(Path disk, String operation, String action, List<S
    * @throws IOException when the journal cannot be read
    */
   public static Optional<RecoveryPreview> of(Path folder) throws IOException {
-    Path journal = folder.resolve(Journal.NAME);
+    Path absolute = folder.toAbsolutePath().normalize();
+    Path journal = absolute.resolve(Journal.NAME);
     JournalStatus status = JournalStatus.ofJournal(journal);
     if (status.state() == JournalStatus.State.NONE) {
       return Optional.empty();
@@ -39,7 +40,6 @@ public record RecoveryPreview(Path disk, String operation, String action, List<S
       throw new DiskInUseException(
           journal, "journal", status.describe() + "; wait for it to finish");
     }
-    Path absolute = folder.toAbsolutePath();
     String text = new String(Files.readAllBytes(journal), StandardCharsets.UTF_8);
     JournalFormat.Content content;
     try {

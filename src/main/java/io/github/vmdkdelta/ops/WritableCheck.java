@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,21 +26,29 @@ final class WritableCheck {
    * @throws FileSystemException naming the first file that cannot be changed, and why
    */
   static void require(SafeFileOperations ops, Plan plan) throws IOException {
-    // A file written in place needs write access; one only renamed or deleted needs the folder's.
+    // Steps name files by the names they have when the step runs: follow the renames back to the
+    // file that has that name now (a commit rewrites the parent's descriptor under the delta's
+    // name). A file written in place needs write access; one only renamed or deleted, the folder's.
+    Map<Path, Path> now = new HashMap<>();
     Map<Path, String> written = new LinkedHashMap<>();
     Map<Path, String> moved = new LinkedHashMap<>();
     for (FileStep step : plan.steps()) {
       if (step instanceof FileStep.Rewrite r) {
-        written.putIfAbsent(r.path(), "its " + r.what() + " is rewritten in place");
+        note(written, fileNow(now, r.path()), "to rewrite its " + r.what() + " in place");
       } else if (step instanceof FileStep.Merge m) {
-        written.putIfAbsent(m.parent(), "the delta is merged into it");
+        note(written, fileNow(now, m.parent()), "to merge the delta into it");
       } else if (step instanceof FileStep.Rename r) {
-        moved.putIfAbsent(r.from(), "it is renamed");
+        Path file = fileNow(now, r.from());
+        note(moved, file, "to rename it");
+        now.put(r.to(), file);
+        now.put(r.from(), CREATED);
+      } else if (step instanceof FileStep.CreateFile c) {
+        now.put(c.path(), CREATED);
       }
     }
     for (FileStep step : plan.cleanup()) {
       if (step instanceof FileStep.Delete d) {
-        moved.putIfAbsent(d.path(), "it is deleted");
+        note(moved, fileNow(now, d.path()), "to delete it");
       }
     }
     for (Map.Entry<Path, String> e : written.entrySet()) {
@@ -49,6 +58,19 @@ final class WritableCheck {
       if (!written.containsKey(e.getKey())) {
         check(ops, e.getKey(), e.getValue(), false);
       }
+    }
+  }
+
+  /** Stands for a name that holds no file of the folder as it is now (made or freed by a step). */
+  private static final Path CREATED = Path.of("");
+
+  private static Path fileNow(Map<Path, Path> now, Path name) {
+    return now.getOrDefault(name, name);
+  }
+
+  private static void note(Map<Path, String> files, Path file, String why) {
+    if (file != CREATED) {
+      files.putIfAbsent(file, why);
     }
   }
 
@@ -65,6 +87,7 @@ final class WritableCheck {
       if (writesInPlace) {
         throw refusal(
             file,
+            true,
             why,
             "permission denied; make it writable for you (chmod u+w, or run as its owner) and"
                 + " run again");
@@ -73,20 +96,26 @@ final class WritableCheck {
       if (Failures.notPermitted(e)) {
         throw refusal(
             file,
+            writesInPlace,
             why,
             "operation not permitted: the file is probably immutable or append-only (lsattr shows"
                 + " i or a); clear that (chattr -i -a, as root) and run again");
       }
       if (writesInPlace) {
-        throw refusal(file, why, e.getReason() != null ? e.getReason() : "I/O error");
+        throw refusal(file, true, why, e.getReason() != null ? e.getReason() : "I/O error");
       }
     }
   }
 
-  private static FileSystemException refusal(Path file, String why, String problem) {
+  private static FileSystemException refusal(
+      Path file, boolean writesInPlace, String why, String problem) {
     return new FileSystemException(
         file.toString(),
         null,
-        "cannot be opened for writing (" + why + "): " + problem + "; nothing was changed");
+        (writesInPlace ? "cannot be opened for writing (" : "cannot be changed (")
+            + why
+            + "): "
+            + problem
+            + "; nothing was changed");
   }
 }

@@ -92,17 +92,22 @@ class UnwritableFilesTest {
   }
 
   @ParameterizedTest(name = "{0} with {2} +{1}")
-  @CsvSource({
-    "commit, i, sd0-000000.vmdk",
-    "commit, a, sd0-000000.vmdk",
-    "commit, i, sd0.vmdk",
-    "make, i, sd0.vmdk",
-    "make, a, sd0.vmdk",
-    "delete, i, sd0-000000.vmdk",
-    "delete, i, sd0.vmdk",
-    "revert, i, sd0.vmdk",
-  })
-  void refusesBeforeTheFirstChangeAndSaysWhy(String verb, char flag, String file)
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // the parent: merged into, then its descriptor rewritten under the delta's name
+        "commit | i | sd0-000000.vmdk | cannot be opened for writing (to merge the delta into it)",
+        "commit | a | sd0-000000.vmdk | cannot be opened for writing (to merge the delta into it)",
+        // the delta: only renamed aside, then deleted
+        "commit | i | sd0.vmdk        | cannot be changed (to rename it)",
+        "commit | a | sd0.vmdk        | cannot be changed (to rename it)",
+        "make   | i | sd0.vmdk        | cannot be opened for writing (to rewrite its",
+        "make   | a | sd0.vmdk        | cannot be opened for writing (to rewrite its",
+        "delete | i | sd0-000000.vmdk | cannot be opened for writing (to rewrite its",
+        "delete | i | sd0.vmdk        | cannot be changed (to rename it)",
+        "revert | i | sd0.vmdk        | cannot be changed (to rename it)",
+      })
+  void refusesBeforeTheFirstChangeAndSaysWhy(String verb, char flag, String file, String refusal)
       throws IOException {
     Path folder = chain();
     FolderSnapshot before = FolderSnapshot.of(folder);
@@ -113,7 +118,7 @@ class UnwritableFilesTest {
     assertThat(r.code()).as(r.err()).isEqualTo(6);
     assertThat(r.errLines()).hasSize(1);
     assertThat(r.errLines()[0])
-        .startsWith("vmdk-delta: " + folder.resolve(file) + ": cannot be opened for writing")
+        .startsWith("vmdk-delta: " + folder.resolve(file) + ": " + refusal)
         .contains("immutable or append-only", "chattr -i", "nothing was changed");
     before.assertUnchanged(); // no journal, no undo log, no temporary file
   }
@@ -135,7 +140,8 @@ class UnwritableFilesTest {
     CommitDelta commit = new CommitDelta(new SafeFileOperations(denied), new SplittableRandom(2));
 
     assertThatThrownBy(() -> commit.run(folder.resolve("sd0.vmdk")))
-        .hasMessageStartingWith(parent + ": cannot be opened for writing")
+        .hasMessageStartingWith(
+            parent + ": cannot be opened for writing (to merge the delta into it)")
         .hasMessageContaining("permission denied")
         .hasMessageContaining("chmod u+w");
     before.assertUnchanged();
