@@ -1,7 +1,6 @@
 package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.CommitDelta;
-import io.github.vmdkdelta.ops.Recovery;
 import io.github.vmdkdelta.vmdk.DeltaMerge;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,11 +54,7 @@ final class CommitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (root.dryRun) {
-      if (Recovery.pending(disk)) {
-        err.println(
-            "vmdk-delta: note: an interrupted operation left a journal in this folder; the real"
-                + " run recovers it first");
-      }
+      Report.notePendingJournal(err, disk);
       CommitDelta.CommitPlan plan = commit.plan(disk);
       plan.warnings().forEach(w -> err.println("vmdk-delta: " + w));
       out.println(
@@ -86,6 +81,7 @@ final class CommitCommand implements Callable<Integer> {
             ? null
             : new ProgressMeter(err, "commit", System::nanoTime, progressDelayNanos);
     CommitDelta.CommitResult result;
+    InterruptNotice.watch("commit", disk);
     try {
       result = commit.run(disk, meter == null ? DeltaMerge.Progress.NONE : meter);
     } finally {

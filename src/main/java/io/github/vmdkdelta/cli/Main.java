@@ -13,7 +13,10 @@ public final class Main {
     Charset console = stdoutCharset();
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, console), true);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, console), true);
-    System.exit(run(out, err, args));
+    InterruptNotice.install(err);
+    int code = run(out, err, args);
+    InterruptNotice.over();
+    System.exit(code);
   }
 
   private static Charset stdoutCharset() {

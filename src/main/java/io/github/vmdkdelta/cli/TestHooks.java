@@ -20,8 +20,12 @@ final class TestHooks {
   static SafeFileOperations fileOperations() {
     Integer haltAt = Integer.getInteger("vmdk-delta.test.haltAtIo");
     Integer pauseAt = Integer.getInteger("vmdk-delta.test.pauseAtIo");
-    if (haltAt == null && pauseAt == null) {
+    String pauseBefore = System.getProperty("vmdk-delta.test.pauseBefore");
+    if (haltAt == null && pauseAt == null && pauseBefore == null) {
       return new SafeFileOperations();
+    }
+    if (pauseBefore != null) {
+      return new SafeFileOperations(pauseBefore(pauseBefore));
     }
     long pauseMillis = Long.getLong("vmdk-delta.test.pauseMillis", 3000);
     AtomicInteger count = new AtomicInteger();
@@ -40,5 +44,38 @@ final class TestHooks {
           }
         };
     return new SafeFileOperations(hook);
+  }
+
+  /**
+   * With {@code -Dvmdk-delta.test.pauseBefore=ACTION:NAME} the process stops before its first
+   * ACTION (write, rename, ...) on a file named NAME, says so on stderr ({@code vmdk-delta.test:
+   * paused ...}), and goes on once the file named by {@code vmdk-delta.test.resumeWhen} exists (two
+   * minutes at most): a latch for tests that act while an operation is under way.
+   */
+  private static FaultInjector pauseBefore(String spec) {
+    int colon = spec.indexOf(':');
+    String action = spec.substring(0, colon);
+    String name = spec.substring(colon + 1);
+    String resume = System.getProperty("vmdk-delta.test.resumeWhen");
+    java.util.concurrent.atomic.AtomicBoolean paused =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    return (a, path) -> {
+      if (a.equals(action)
+          && path.getFileName().toString().equals(name)
+          && paused.compareAndSet(false, true)) {
+        System.err.println("vmdk-delta.test: paused before " + a + " " + path);
+        System.err.flush();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+        while ((resume == null || !java.nio.file.Files.exists(java.nio.file.Path.of(resume)))
+            && System.nanoTime() < deadline) {
+          try {
+            Thread.sleep(10);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
+    };
   }
 }

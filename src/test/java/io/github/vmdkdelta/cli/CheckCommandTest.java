@@ -201,8 +201,8 @@ class CheckCommandTest {
                     "vmdk-delta journal 1\noperation make sd0.vmdk\n"),
             ".vmdk-delta-journal",
             1,
-            ".vmdk-delta-journal: journal: an interrupted vmdk-delta operation (or one running"
-                + " now) left its journal here; run 'vmdk-delta recover "),
+            ".vmdk-delta-journal: journal: an interrupted vmdk-delta operation left its journal"
+                + " here; run 'vmdk-delta recover "),
         row(
             "leftover new delta",
             f -> Files.writeString(f.resolve(".sd0.vmdk.vmdk-delta-new"), "x"),
