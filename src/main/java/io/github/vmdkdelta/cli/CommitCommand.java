@@ -65,13 +65,13 @@ final class CommitCommand implements Callable<Integer> {
               + " ("
               + plan.grains()
               + " grains, "
-              + ProgressMeter.human(plan.bytes())
+              + Sizes.human(plan.bytes())
               + "; "
-              + ProgressMeter.human(plan.bytesOverwritten())
+              + Sizes.human(plan.bytesOverwritten())
               + " overwritten in place, "
               + plan.grainsAppended()
               + " grains appended; needs "
-              + ProgressMeter.human(plan.spaceNeeded())
+              + Sizes.human(plan.spaceNeeded())
               + " free):");
       plan.plan().describe().forEach(line -> out.println("  " + line));
       return ExitCode.OK;
@@ -99,7 +99,7 @@ final class CommitCommand implements Callable<Integer> {
             + " (CID "
             + result.cid()
             + ", "
-            + ProgressMeter.human(result.bytes())
+            + Sizes.human(result.bytes())
             + " merged)");
     return ExitCode.OK;
   }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
-import io.github.vmdkdelta.testing.MiniJson;
+import io.github.vmdkdelta.testing.JsonDocuments;
 import io.github.vmdkdelta.testing.QemuDisks;
 import io.github.vmdkdelta.testing.RawVmdk;
 import java.io.IOException;
@@ -456,7 +456,7 @@ class CheckCommandTest {
 
   static Map<String, Object> json(String text) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(text);
+    Map<String, Object> doc = (Map<String, Object>) JsonDocuments.parse(text);
     return doc;
   }
 }

@@ -391,6 +391,19 @@ class LauncherIT {
     assertThat(Files.getLastModifiedTime(copiedJar).toInstant())
         .isAfter(Files.getLastModifiedTime(copy.resolve("pom.xml")).toInstant());
 
+    // The launchers' lean build: the jar and its class list, from which the launcher has its
+    // class data sharing archive (in this path with spaces, Java 17 serves only the JDK's
+    // classes from it: docs/startup.md), and none of a release's extras.
+    Path built = copy.resolve("target");
+    assertThat(built.resolve("vmdk-delta.classlist")).isRegularFile();
+    assertThat(built.resolve("vmdk-delta.jsa")).isRegularFile();
+    try (Stream<Path> files = Files.list(built)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("no man pages, completion script or distribution archives")
+          .doesNotContain("man-adoc", "man", "completion")
+          .noneMatch(name -> name.contains("-dist."));
+    }
+
     Result fresh = run(elsewhere, Map.of(), launcher, "--version");
     assertThat(fresh.code).as(fresh.toString()).isZero();
     assertThat(fresh.err).as("no second build").isEmpty();
