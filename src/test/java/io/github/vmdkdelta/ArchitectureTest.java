@@ -79,13 +79,18 @@ class ArchitectureTest {
         .because("the core packages are a library without a command line");
   }
 
-  /** The commands write to the PrintWriters that Main hands them (tests capture those). */
+  /**
+   * The commands write to the PrintWriters that Main hands them (tests capture those). {@code
+   * cli.TestHooks} tells a test process where it paused, only when asked by system property.
+   */
   static ArchRule onlyMainPrints(String root) {
     return noClasses()
         .that()
         .resideInAPackage(root + "..")
         .and()
         .doNotHaveFullyQualifiedName(root + ".cli.Main")
+        .and()
+        .doNotHaveFullyQualifiedName(root + ".cli.TestHooks")
         .should()
         .accessField(System.class, "out")
         .orShould()

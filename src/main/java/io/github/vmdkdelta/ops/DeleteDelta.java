@@ -61,6 +61,10 @@ public final class DeleteDelta {
       }
     }
     restore.requireNoSymbolicLinks(safety);
+    if (restore.rewritesInPlace()) {
+      // The rewrite must not land on a grain; make checked the disks it froze, not qemu's.
+      MetadataCheck.requireSound(parent, "delete does not rewrite a damaged disk in place");
+    }
     for (Path file : parent.extentFiles()) {
       safety.requireUnlocked(file);
     }

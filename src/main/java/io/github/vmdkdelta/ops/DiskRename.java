@@ -124,6 +124,11 @@ record DiskRename(
     return new DiskRename(steps, cleanup, newNames, files);
   }
 
+  /** Whether the steps rewrite bytes of an existing file in place (a monolithic extent line). */
+  boolean rewritesInPlace() {
+    return steps.stream().anyMatch(s -> s instanceof FileStep.Rewrite);
+  }
+
   /** Refuses when a name the rename needs is taken. */
   void requireFree(String why) throws IOException {
     for (Path name : newNames) {

@@ -105,6 +105,26 @@ class MakeMetadataRefusalTest {
         "make does not freeze a damaged disk");
   }
 
+  /**
+   * {@code delete} rewrites the parent's extent line in place too: on a qemu-made chain whose
+   * parent has a grain in the descriptor sectors, that rewrite would change the parent's data.
+   */
+  @Test
+  void deleteRefusesAParentWithAGrainInItsDescriptor() throws IOException {
+    RefusalCheck.assertRefusedAndUnchangedFromScratch(
+        root,
+        f -> {
+          QemuDisks.base(f, "sd0-000000.vmdk", "64M");
+          QemuDisks.write(f.resolve("sd0-000000.vmdk"), 65536, 4096, 0x5a);
+          RawVmdk.of(f.resolve("sd0-000000.vmdk")).setBothGtes(0, 1);
+          QemuDisks.delta(f, "sd0.vmdk", "sd0-000000.vmdk");
+        },
+        "delete",
+        3,
+        "sd0-000000.vmdk: grain table: grain 0 points into the metadata",
+        "delete does not rewrite a damaged disk");
+  }
+
   private static RawVmdk disk(Path folder) {
     return RawVmdk.of(folder.resolve("sd0.vmdk"));
   }
