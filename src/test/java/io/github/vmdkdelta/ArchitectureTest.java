@@ -26,7 +26,7 @@ class ArchitectureTest {
       Path.of(System.getProperty("basedir", ""))
           .toAbsolutePath()
           .resolve("src/main/java/io/github/vmdkdelta");
-  private static final List<String> CORE_PACKAGES = List.of("vmdk", "chain", "ops");
+  private static final List<String> CORE_PACKAGES = List.of("vmdk", "chain", "vm", "ops");
   private static final Path MAIN = SOURCES.resolve("cli/Main.java");
 
   /** Halts the JVM on purpose, only when a test process asks for it by system property. */
