@@ -3,6 +3,7 @@ package io.github.vmdkdelta.vm;
 import io.github.vmdkdelta.vmdk.CorruptImageException;
 import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import io.github.vmdkdelta.vmdk.VmdkException;
+import io.github.vmdkdelta.vmdk.VmwareCharsets;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -321,7 +322,8 @@ public final class VmxFile {
     List<RawLine> declared =
         raw.stream().filter(r -> r.key().equalsIgnoreCase(".encoding")).toList();
     if (declared.isEmpty()) {
-      return VmwareCharsets.undeclared();
+      // VMware has written .encoding since 6.0; a file without it is read as UTF-8.
+      return StandardCharsets.UTF_8;
     }
     if (declared.size() > 1) {
       throw new CorruptImageException(
@@ -337,7 +339,7 @@ public final class VmxFile {
         new String(
             unescape(declared.get(0).value().getBytes(StandardCharsets.ISO_8859_1)),
             StandardCharsets.ISO_8859_1);
-    return VmwareCharsets.of(name, file);
+    return VmwareCharsets.of(name, file, ".encoding", "its values");
   }
 
   private static boolean startsWith(byte[] bytes, byte[] prefix) {
