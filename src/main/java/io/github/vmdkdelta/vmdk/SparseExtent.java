@@ -220,7 +220,8 @@ public final class SparseExtent {
 
   /**
    * The in-place change that replaces the embedded descriptor's text with {@code replacement}: it
-   * covers the old text and the new, NUL-padded, and nothing else of the file.
+   * covers the old text and the new, and the bytes after the text as far as they move with it, and
+   * nothing else of the file.
    *
    * @throws UnsupportedImageException when there is no embedded descriptor or the new text would
    *     not fit in the reserved area
@@ -238,9 +239,26 @@ public final class SparseExtent {
               + (descriptorArea.length - 1)
               + ")");
     }
-    int length = Math.max(oldLength, text.length);
+    // What follows the text (its NUL, then whatever lies there) moves with it, as a descriptor
+    // file keeps its tail: qemu leaves stale bytes after the NUL when it shortens the CID, and a
+    // rename and its reverse shift them by the same amount both ways, so delete gives back every
+    // byte. Overwriting them instead lost them, and could leave a longer text unterminated, its
+    // stale bytes read as descriptor lines. Only bytes pushed off the end of the area are lost.
+    byte[] whole = new byte[descriptorArea.length];
+    System.arraycopy(text, 0, whole, 0, text.length);
+    System.arraycopy(
+        descriptorArea,
+        oldLength,
+        whole,
+        text.length,
+        Math.min(descriptorArea.length - oldLength, whole.length - text.length));
+    int length = whole.length;
+    while (length > Math.max(oldLength, text.length)
+        && whole[length - 1] == descriptorArea[length - 1]) {
+      length--;
+    }
     byte[] before = java.util.Arrays.copyOf(descriptorArea, length);
-    byte[] after = java.util.Arrays.copyOf(text, length);
+    byte[] after = java.util.Arrays.copyOf(whole, length);
     return new ByteRewrite(descriptorAreaOffset(), before, after);
   }
 

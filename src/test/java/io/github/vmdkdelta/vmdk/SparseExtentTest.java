@@ -176,6 +176,66 @@ class SparseExtentTest {
         .hasMessageContaining("does not fit");
   }
 
+  /**
+   * qemu writes the CID without leading zeros over a text that had it with them, and leaves the old
+   * text's last bytes after the new NUL: a rename and its reverse must give those back.
+   */
+  @Test
+  void deadBytesAfterTheTextComeBackAfterARenameAndItsReverse() throws Exception {
+    VmdkFixture f = VmdkFixture.base("r.vmdk");
+    Path p = f.writeTo(dir);
+    int textEnd = f.descriptor().length;
+    poke(p, 512 + textEnd + 1, "\n".getBytes(StandardCharsets.US_ASCII));
+    byte[] original = Files.readAllBytes(p);
+    SparseExtent e = SparseExtent.open(p);
+    Descriptor d = e.descriptor().orElseThrow();
+
+    apply(p, e.descriptorRewrite(d.withExtentFileName(0, "r-000000.vmdk")));
+    SparseExtent renamed = SparseExtent.open(p);
+    apply(
+        p,
+        renamed.descriptorRewrite(
+            renamed.descriptor().orElseThrow().withExtentFileName(0, "r.vmdk")));
+
+    byte[] restored = Files.readAllBytes(p);
+    assertThat(java.util.Arrays.mismatch(restored, original))
+        .as("first byte that differs after the rename back (-1: none)")
+        .isEqualTo(-1);
+  }
+
+  /** A longer text ends with a NUL even where stale bytes lay: they never become its lines. */
+  @Test
+  void aLongerTextIsTerminatedOverStaleBytes() throws Exception {
+    VmdkFixture f = VmdkFixture.base("r.vmdk");
+    Path p = f.writeTo(dir);
+    int longer = "r-000000.vmdk".length() - "r.vmdk".length();
+    byte[] stale = "RW 8 FLAT \"other.vmdk\" 0\n".getBytes(StandardCharsets.US_ASCII);
+    poke(p, 512 + f.descriptor().length + longer, stale);
+    SparseExtent e = SparseExtent.open(p);
+    Descriptor renamed = e.descriptor().orElseThrow().withExtentFileName(0, "r-000000.vmdk");
+
+    apply(p, e.descriptorRewrite(renamed));
+
+    SparseExtent after = SparseExtent.open(p);
+    assertThat(after.descriptor().orElseThrow().encode()).isEqualTo(renamed.encode());
+    assertThat(after.descriptor().orElseThrow().extents(p)).hasSize(1);
+  }
+
+  private static void poke(Path p, long offset, byte[] bytes) throws Exception {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(bytes), offset);
+    }
+  }
+
+  private static void apply(Path p, ByteRewrite w) throws Exception {
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      ByteBuffer now = ByteBuffer.allocate(w.before().length);
+      ch.read(now, w.offset());
+      assertThat(now.array()).as("bytes the rewrite expects").isEqualTo(w.before());
+    }
+    poke(p, w.offset(), w.after());
+  }
+
   // ---- files made by qemu-img ----
 
   @Test
