@@ -45,6 +45,12 @@ final class DiskNames {
     return disk.resolveSibling("." + disk.getFileName() + ".vmdk-delta-undo");
   }
 
+  /** Whether {@code name} is one of the hidden names above, which only vmdk-delta makes. */
+  static boolean isTemporary(Path name) {
+    String n = name.getFileName().toString();
+    return n.startsWith(".") && n.contains(".vmdk-delta-");
+  }
+
   /** Refuses when a name the operation needs is taken. */
   static void requireFree(Path name, String why) throws DiskInUseException {
     if (Files.exists(name, LinkOption.NOFOLLOW_LINKS)) {

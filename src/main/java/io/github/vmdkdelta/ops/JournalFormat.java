@@ -20,7 +20,7 @@ import java.util.Set;
  * <pre>
  * vmdk-delta journal 1
  * operation make sd0.vmdk
- * step create .sd0.vmdk.vmdk-delta-new
+ * step create .sd0.vmdk.vmdk-delta-new &lt;length&gt; &lt;hex of its first 4 KiB&gt;
  * step rename sd0.vmdk sd0-000000.vmdk
  * step rewrite sd0-000000.vmdk 512 &lt;hex before&gt; &lt;hex after&gt; extent%20file%20name
  * step sync-folder
@@ -139,7 +139,9 @@ final class JournalFormat {
     return switch (f[0]) {
       case "create" ->
           new FileStep.CreateFile(
-              folder.resolve(unescape(f[1])), new SparseFileImage(0, List.of()));
+              folder.resolve(unescape(f[1])),
+              new SparseFileImage(0, List.of()),
+              f.length > 3 ? new FileFingerprint(Long.parseLong(f[2]), HEX.parseHex(f[3])) : null);
       case "rename" ->
           new FileStep.Rename(folder.resolve(unescape(f[1])), folder.resolve(unescape(f[2])));
       case "rewrite" ->
