@@ -122,8 +122,10 @@ command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null && HAVE_
 FS=$(df -T -- "$WORK" | awk 'NR == 2 { print $2 }')
 {
   echo "<!-- durability:begin (written by bench/durability.sh; do not edit by hand) -->"
-  echo "## Durability cost (issue 14): whole process, $BEFORE_LABEL vs $AFTER_LABEL"
+  echo "## Durability cost"
   echo
+  echo "What the folder syncs of issue 14 cost (one after every creation and rename, a rename done"
+  echo "as link, sync, unlink, sync): whole process, $BEFORE_LABEL against $AFTER_LABEL."
   echo "Written by \`bench/durability.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
   echo "(shared with other work: see the spread), $FS file system, $(java -version 2>&1 | head -1)."
   echo "$RUNS runs of each operation with each build, alternating; milliseconds of the whole"
