@@ -87,7 +87,10 @@ public final class SafeFileOperations {
       syncFolder(path.toAbsolutePath().getParent());
     } catch (IOException | RuntimeException e) {
       try {
-        Files.deleteIfExists(path);
+        // Synced too: else the removal could be lost while the journal's removal is not.
+        if (Files.deleteIfExists(path)) {
+          withoutFaults().syncFolder(path.toAbsolutePath().getParent());
+        }
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
