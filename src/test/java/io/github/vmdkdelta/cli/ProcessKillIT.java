@@ -157,19 +157,30 @@ class ProcessKillIT {
     Path folder = template(false);
     Path disk = folder.resolve("sd0.vmdk");
     Path logA = root.resolve("a.log");
-    // A pauses while it holds the journal (its second file change is writing the journal).
+    // A pauses while it holds the journal (its second file change is writing the journal), until
+    // B has run: a latch, not a sleep that a slow start of B could outlast.
+    Path release = root.resolve("release-a");
+    Path paused = root.resolve("release-a.paused");
     Process a =
         ToolProcess.start(
-            List.of("-Dvmdk-delta.test.pauseAtIo=2", "-Dvmdk-delta.test.pauseMillis=4000"),
+            List.of("-Dvmdk-delta.test.pauseAtIo=2", "-Dvmdk-delta.test.pauseUntil=" + release),
             logA,
             "make",
             disk.toString());
-    Path journal = folder.resolve(".vmdk-delta-journal");
-    for (int i = 0; i < 200 && !Files.exists(journal); i++) {
-      Thread.sleep(25);
+    ExternalTools.Result b;
+    try {
+      for (long deadline = System.nanoTime() + 60_000_000_000L;
+          !Files.exists(paused) && a.isAlive() && System.nanoTime() - deadline < 0; ) {
+        Thread.sleep(10);
+      }
+      assertThat(paused)
+          .as("A paused while holding the journal: %s", Files.readString(logA))
+          .exists();
+      assertThat(folder.resolve(".vmdk-delta-journal")).as("A holds the journal").exists();
+      b = ToolProcess.run(List.of(), "make", disk.toString());
+    } finally {
+      Files.write(release, new byte[0]);
     }
-    assertThat(journal).as("A holds the journal").exists();
-    var b = ToolProcess.run(List.of(), "make", disk.toString());
     assertThat(a.waitFor()).as(Files.readString(logA)).isZero();
     assertThat(b.exitCode()).as(b.output()).isEqualTo(7);
     assertThat(b.output()).contains("another vmdk-delta");
