@@ -47,12 +47,17 @@ class PrimitiveRecorderTest {
             "#2 write 2 bytes at 0 of inode 1",
             "#3 set-length 8192 of inode 1",
             "#4 force inode 1",
-            "#5 write 700 bytes at 600 of inode 0",
-            "#6 force inode 0",
-            "#7 rename a -> c (inode 0)",
-            "#8 link d (inode 0)",
-            "#9 unlink c (inode 0)",
-            "#10 sync-folder");
+            "#5 sync-folder", // the creation made durable
+            "#6 write 700 bytes at 600 of inode 0",
+            "#7 force inode 0",
+            // renameNoReplace: link, sync, unlink, sync
+            "#8 link c (inode 0)",
+            "#9 sync-folder",
+            "#10 unlink a (inode 0)",
+            "#11 sync-folder",
+            "#12 link d (inode 0)",
+            "#13 unlink c (inode 0)",
+            "#14 sync-folder");
     assertThat(recorder.before().apply(recorder.events()).entries())
         .isEqualTo(FolderSnapshot.of(folder).entries());
   }
