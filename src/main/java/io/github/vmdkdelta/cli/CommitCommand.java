@@ -22,15 +22,13 @@ import picocli.CommandLine.Spec;
     question = "Merge %s into its snapshot, so that the snapshot is gone?")
 @Command(
     name = "commit",
-    mixinStandardHelpOptions = true,
     description = {
       "Merge the delta DISK into its parent, which then takes DISK's name.",
       "What the VM sees through DISK does not change; the snapshot (the parent as it was) is gone,"
           + " and the parent gets a new CID. Until commit has finished, DISK holds all its data:"
           + " if it is interrupted, the next vmdk-delta run in the folder rolls the parent back.",
       "On a terminal, a long merge shows its progress on stderr."
-    },
-    footer = {"", ExitCode.HELP_TABLE})
+    })
 final class CommitCommand implements Callable<Integer> {
   /** Where the decision to show progress comes from; tests replace it. */
   static BooleanSupplier stderrIsTerminal = ProgressMeter::stderrIsTerminal;

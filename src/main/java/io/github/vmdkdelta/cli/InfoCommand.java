@@ -21,15 +21,13 @@ import picocli.CommandLine.Spec;
 @ExplorerMenu(label = "Info", destructive = false)
 @Command(
     name = "info",
-    mixinStandardHelpOptions = true,
     description = {
       "Show the chain from DISK down to its base disk, one disk per line, DISK first: file, role"
           + " (delta or base), type, capacity, CID, parent CID (marked ! when it does not match"
           + " the parent's CID), data allocated in that file, file size, VMware lock.",
       "When the chain cannot be followed to its base (missing or damaged parent), the disks"
           + " read so far are shown, then the error, with its exit code. Nothing is changed."
-    },
-    footer = {"", ExitCode.HELP_TABLE})
+    })
 final class InfoCommand implements Callable<Integer> {
   /** Version of the --json document (docs/json.md); raised only for incompatible changes. */
   static final int JSON_SCHEMA_VERSION = 1;

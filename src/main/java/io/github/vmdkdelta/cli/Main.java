@@ -50,8 +50,8 @@ public final class Main {
    * and waiting for Enter (--confirm, --pause) on the given terminal.
    */
   public static int run(Terminal terminal, PrintWriter out, PrintWriter err, String... args) {
-    RootCommand root = new RootCommand();
-    CommandLine cl = new CommandLine(root);
+    CommandLine cl = Subcommands.forRun(args);
+    RootCommand root = cl.getCommand();
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler(

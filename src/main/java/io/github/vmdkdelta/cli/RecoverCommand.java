@@ -14,12 +14,10 @@ import picocli.CommandLine.Spec;
 /** {@code vmdk-delta recover DIR}. */
 @Command(
     name = "recover",
-    mixinStandardHelpOptions = true,
     description = {
       "Finish or undo an operation that was interrupted in folder DIR (power cut, killed process).",
       "Any other command on a disk in DIR does this first by itself."
-    },
-    footer = {"", ExitCode.HELP_TABLE})
+    })
 final class RecoverCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -93,9 +93,6 @@ public final class MakeDelta {
       safety.requireUnlocked(file);
     }
     safety.requireUnlocked(frozen);
-    safety.requireNotInSnapshotList(disk);
-    safety.requireNoOtherChildren(
-        disk, chain.layers().stream().map(DiskLayer::path).toList(), "renaming it");
 
     String frozenName = frozen.getFileName().toString();
     NewDelta child = NewDelta.of(leaf, frozenName, disk.getFileName().toString(), random);
@@ -112,6 +109,7 @@ public final class MakeDelta {
       cleanup.add(new FileStep.SyncFolder(folder));
     }
     Plan plan = new Plan(steps, cleanup);
+    Dependents.requireNone(plan, "make");
     return new MakePlan(disk, frozen, child.cid(), leaf.cid(), plan, safety.warnings());
   }
 
