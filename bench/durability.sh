@@ -106,15 +106,19 @@ stats() {
   echo "$med ${sorted[0]} ${sorted[n - 1]}"
 }
 
-# syncs <jar> <op> <fixture>: fsync + fdatasync calls of one run, by strace -c
+# syncs <jar> <op> <fixture>: "calls milliseconds" of the fsync family in one run, by strace -c -w
+# (wall-clock time inside the calls: what the syncs cost, apart from the CPU the machine lends)
 syncs() {
   local f=$WORK/strace out
   fresh "$3" "$f"
   [ "$2" = delete ] && "${JAVA[@]}" "$1" make "$f/sd0.vmdk" >/dev/null
-  out=$(strace -f -c -e trace=fsync,fdatasync,sync_file_range -o "$WORK/strace.txt" \
+  out=$(strace -f -c -w -e trace=fsync,fdatasync,sync_file_range -o "$WORK/strace.txt" \
     "${JAVA[@]}" "$1" "$2" "$f/sd0.vmdk" >/dev/null 2>&1 && cat "$WORK/strace.txt")
-  awk '$NF ~ /^(fsync|fdatasync|sync_file_range)$/ { n += $4 } END { print n + 0 }' <<<"$out"
+  awk '$NF ~ /^(fsync|fdatasync|sync_file_range)$/ { n += $4; s += $2 }
+    END { printf "%d %d\n", n, s * 1000 + 0.5 }' <<<"$out"
 }
+
+SYNC_RUNS=5
 
 HAVE_STRACE=0
 command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null && HAVE_STRACE=1
@@ -131,18 +135,27 @@ FS=$(df -T -- "$WORK" | awk 'NR == 2 { print $2 }')
   echo "$RUNS runs of each operation with each build, alternating; milliseconds of the whole"
   echo "process (JVM start included), median (min-max). make and delete on a 64 GiB parent"
   echo "holding 1 MiB; commit of a delta with 64 MiB into a 1 GiB parent holding 64 MiB."
-  echo "fsyncs: fsync and fdatasync calls of one run, counted by strace -c."
+  echo "fsyncs: fsync and fdatasync calls of one run, and the wall-clock milliseconds spent inside"
+  echo "them (strace -c -w), median (min-max) of $SYNC_RUNS runs under strace."
   echo
-  echo "| operation | $BEFORE_LABEL ms | $AFTER_LABEL ms | after / before | fsyncs before | fsyncs after |"
-  echo "|---|---|---|---|---|---|"
+  echo "| operation | $BEFORE_LABEL ms | $AFTER_LABEL ms | after / before | fsyncs before | fsyncs after | ms in fsyncs before | ms in fsyncs after |"
+  echo "|---|---|---|---|---|---|---|---|"
   for op in make delete commit; do
     read -r bm bmin bmax <<<"$(stats "${TIMES[$op,before]}")"
     read -r am amin amax <<<"$(stats "${TIMES[$op,after]}")"
     ratio=$(awk -v a="$am" -v b="$bm" 'BEGIN { printf "%.2f", a / b }')
-    sb=-; sa=-
+    nb=-; na=-; tb=-; ta=-
     fx=fx-make; [ "$op" = commit ] && fx=fx-commit
-    if [ "$HAVE_STRACE" = 1 ]; then sb=$(syncs "$BEFORE" "$op" "$fx"); sa=$(syncs "$AFTER" "$op" "$fx"); fi
-    echo "| $op | $bm ($bmin-$bmax) | $am ($amin-$amax) | $ratio | $sb | $sa |"
+    if [ "$HAVE_STRACE" = 1 ]; then
+      msb=; msa=
+      for ((i = 0; i < SYNC_RUNS; i++)); do
+        read -r nb t <<<"$(syncs "$BEFORE" "$op" "$fx")"; msb+="$t "
+        read -r na t <<<"$(syncs "$AFTER" "$op" "$fx")"; msa+="$t "
+      done
+      read -r m lo hi <<<"$(stats "$msb")"; tb="$m ($lo-$hi)"
+      read -r m lo hi <<<"$(stats "$msa")"; ta="$m ($lo-$hi)"
+    fi
+    echo "| $op | $bm ($bmin-$bmax) | $am ($amin-$amax) | $ratio | $nb | $na | $tb | $ta |"
   done
   echo
   echo "Raw runs (ms):"

@@ -17,7 +17,9 @@ import java.util.Locale;
 
 /**
  * The one layer through which vmdk-delta changes a user's folder. Every primitive is durable when
- * it returns (data forced to the device) and never replaces an existing file. Each calls the {@link
+ * it returns (data forced to the device; a creation or a rename forced into its folder too, since a
+ * power cut may otherwise lose it, or land it before an earlier one) and never replaces an existing
+ * file. Only {@link #delete} leaves its folder to be synced by the caller. Each calls the {@link
  * FaultInjector} first, so tests can fail any of them.
  */
 public final class SafeFileOperations {
