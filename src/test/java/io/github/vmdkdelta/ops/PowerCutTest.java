@@ -208,7 +208,18 @@ class PowerCutTest {
       new Recovery(new SafeFileOperations()).recoverFolder(folder);
     } catch (IOException | RuntimeException e) {
       String message = String.valueOf(e.getMessage()).replace(folder.toAbsolutePath() + "/", "");
-      return "recover fails (" + e.getClass().getSimpleName() + ": " + message + ")";
+      String left;
+      try {
+        left = difference(FolderSnapshot.of(folder).entries(), before, after);
+      } catch (IOException unreadable) {
+        left = "unreadable: " + unreadable.getMessage();
+      }
+      return "recover fails ("
+          + e.getClass().getSimpleName()
+          + ": "
+          + message
+          + ") and leaves the folder "
+          + left;
     }
     Map<String, String> now;
     try {
