@@ -19,7 +19,6 @@ import picocli.CommandLine.Spec;
 @ExplorerMenu(label = "Check", destructive = false)
 @Command(
     name = "check",
-    mixinStandardHelpOptions = true,
     description = {
       "Check DISK, every disk of its chain and the links between them, and list every problem"
           + " found, one per line: damaged headers, descriptors or grain tables, redundant grain"
@@ -28,8 +27,7 @@ import picocli.CommandLine.Spec;
           + " by an interrupted vmdk-delta. Lines starting 'warning:' are worth knowing but do not"
           + " make the check fail.",
       "Exit code 0 when no problem is found, 3 when there is one. Nothing is changed."
-    },
-    footer = {"", ExitCode.HELP_TABLE})
+    })
 final class CheckCommand implements Callable<Integer> {
   @ParentCommand RootCommand root;
 

@@ -10,15 +10,13 @@ import picocli.CommandLine.Spec;
 /** {@code vmdk-delta completion bash}: the shell completion script, made from the commands. */
 @Command(
     name = "completion",
-    mixinStandardHelpOptions = true,
     description = {
       "Print the completion script for bash or zsh.",
       "The script is generated from vmdk-delta's own commands and options. To use it in the"
           + " current shell: source <(vmdk-delta completion bash).",
       "To keep it: vmdk-delta completion bash > ~/.local/share/bash-completion/completions/vmdk-delta"
           + " (bash), or source it from ~/.zshrc (zsh: it loads bashcompinit itself)."
-    },
-    footer = {"", ExitCode.HELP_TABLE})
+    })
 final class CompletionCommand implements Callable<Integer> {
   enum Shell {
     bash,

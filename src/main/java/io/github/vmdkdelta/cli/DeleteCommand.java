@@ -16,12 +16,10 @@ import picocli.CommandLine.Spec;
     question = "Delete the snapshot of %s and lose the changes made since?")
 @Command(
     name = "delete",
-    mixinStandardHelpOptions = true,
     description = {
       "Throw the delta DISK away and give its parent DISK's name back.",
       "Everything written to DISK since 'make' is lost: the disk is as it was at the snapshot."
-    },
-    footer = {"", ExitCode.HELP_TABLE})
+    })
 final class DeleteCommand implements Callable<Integer> {
   @ParentCommand RootCommand root;
 
@@ -43,6 +41,7 @@ final class DeleteCommand implements Callable<Integer> {
           plan.plan());
       return ExitCode.OK;
     }
+    InterruptNotice.watch("delete", disk);
     DeleteDelta.DeleteResult result = delete.run(disk);
     report.done(
         result.warnings(),

@@ -2,6 +2,7 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.chain.VmwareLock;
 import io.github.vmdkdelta.ops.ChainInfo;
+import io.github.vmdkdelta.ops.JournalStatus;
 import io.github.vmdkdelta.ops.LayerInfo;
 import io.github.vmdkdelta.vmdk.VmdkException;
 import java.io.PrintWriter;
@@ -21,15 +22,13 @@ import picocli.CommandLine.Spec;
 @ExplorerMenu(label = "Info", destructive = false)
 @Command(
     name = "info",
-    mixinStandardHelpOptions = true,
     description = {
       "Show the chain from DISK down to its base disk, one disk per line, DISK first: file, role"
           + " (delta or base), type, capacity, CID, parent CID (marked ! when it does not match"
           + " the parent's CID), data allocated in that file, file size, VMware lock.",
       "When the chain cannot be followed to its base (missing or damaged parent), the disks"
           + " read so far are shown, then the error, with its exit code. Nothing is changed."
-    },
-    footer = {"", ExitCode.HELP_TABLE})
+    })
 final class InfoCommand implements Callable<Integer> {
   /** Version of the --json document (docs/json.md); raised only for incompatible changes. */
   static final int JSON_SCHEMA_VERSION = 1;
@@ -51,7 +50,11 @@ final class InfoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ChainInfo info = ChainInfo.read(disk, root.allowParentOutsideFolder);
-    if (info.journalPending()) {
+    JournalStatus journal = info.journalPending() ? JournalStatus.of(disk) : null;
+    if (journal != null && journal.running()) {
+      err.println(
+          "vmdk-delta: note: " + journal.describe() + "; what is shown may change while it runs");
+    } else if (journal != null) {
       err.println(
           "vmdk-delta: note: an interrupted operation left a journal in this folder; 'vmdk-delta"
               + " recover "

@@ -22,10 +22,8 @@ import picocli.CommandLine.Spec;
 /** {@code vmdk-delta integrate SYSTEM}: menus and file associations of the desktop. */
 @Command(
     name = "integrate",
-    mixinStandardHelpOptions = true,
     description = "Add vmdk-delta to the desktop's menus.",
-    subcommands = IntegrateCommand.Windows.class,
-    footer = {"", ExitCode.HELP_TABLE})
+    subcommands = IntegrateCommand.Windows.class)
 final class IntegrateCommand implements Runnable {
   @Spec CommandSpec spec;
 
@@ -50,7 +48,6 @@ final class IntegrateCommand implements Runnable {
   /** {@code vmdk-delta integrate windows}. */
   @Command(
       name = "windows",
-      mixinStandardHelpOptions = true,
       description = {
         "Add a 'vmdk-delta' submenu to the Explorer context menu of .vmdk files, for the current"
             + " user only (HKEY_CURRENT_USER, no administrator rights): one entry per command that"
@@ -58,8 +55,7 @@ final class IntegrateCommand implements Runnable {
             + " the window open after an error (--pause-on-error); the others keep it open (--pause).",
         "Edits the registry with reg.exe, on Windows only. --print or --output write the same"
             + " change as a .reg file instead, on any system, to look at or to import with regedit.",
-      },
-      footer = {"", ExitCode.HELP_TABLE})
+      })
   static final class Windows implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -17,13 +17,11 @@ import picocli.CommandLine.Spec;
     question = "Make a snapshot of %s (keep the disk as it is now; new writes go to a new delta)?")
 @Command(
     name = "make",
-    mixinStandardHelpOptions = true,
     description = {
       "Freeze DISK and put an empty delta in its place.",
       "DISK is renamed <name>-NNNNNN.vmdk (NNNNNN: how many ancestors it has) and a new delta"
           + " named DISK is created on it, so the VM's .vmx needs no change."
-    },
-    footer = {"", ExitCode.HELP_TABLE})
+    })
 final class MakeCommand implements Callable<Integer> {
   @ParentCommand RootCommand root;
 
@@ -51,6 +49,7 @@ final class MakeCommand implements Callable<Integer> {
           plan.plan());
       return ExitCode.OK;
     }
+    InterruptNotice.watch("make", disk);
     MakeDelta.MakeResult result = make.run(disk);
     report.done(
         result.warnings(),

@@ -17,13 +17,11 @@ import picocli.CommandLine.Spec;
     question = "Revert %s to its snapshot and lose the changes made since?")
 @Command(
     name = "revert",
-    mixinStandardHelpOptions = true,
     description = {
       "Go back to the snapshot and keep it: replace the delta DISK with a new, empty one.",
       "Everything written to DISK since its snapshot is lost; the frozen parent stays as it is,"
           + " ready for the next revert. The same as delete then make, as one transaction."
-    },
-    footer = {"", ExitCode.HELP_TABLE})
+    })
 final class RevertCommand implements Callable<Integer> {
   @ParentCommand RootCommand root;
 
@@ -46,6 +44,7 @@ final class RevertCommand implements Callable<Integer> {
           plan.plan());
       return ExitCode.OK;
     }
+    InterruptNotice.watch("revert", disk);
     RevertDelta.RevertResult result = revert.run(disk);
     report.done(
         result.warnings(),

@@ -5,25 +5,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /** {@code vmdk-delta}: the root command, holding the global options. */
+// INHERIT: every subcommand gets the help options and the exit-code footer from here.
 @Command(
     name = "vmdk-delta",
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Snapshots for VMware .vmdk disks without a snapshot manager.",
-    subcommands = {
-      MakeCommand.class,
-      DeleteCommand.class,
-      RevertCommand.class,
-      CommitCommand.class,
-      RecoverCommand.class,
-      InfoCommand.class,
-      CheckCommand.class,
-      IntegrateCommand.class,
-      CompletionCommand.class
-    },
     footer = {"", ExitCode.HELP_TABLE},
     usageHelpAutoWidth = true)
-final class RootCommand implements Runnable {
+class RootCommand implements Runnable {
   @Option(
       names = "--verbose",
       scope = ScopeType.INHERIT,
@@ -65,7 +56,6 @@ final class RootCommand implements Runnable {
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(
-        spec.commandLine(),
-        "Missing command: one of " + String.join(", ", spec.subcommands().keySet()));
+        spec.commandLine(), "Missing command: one of " + String.join(", ", Subcommands.names()));
   }
 }

@@ -146,11 +146,6 @@ public final class CommitDelta {
               + "): the parent was changed after this delta was made, committing onto it is"
               + " unsafe");
     }
-    safety.requireNotInSnapshotList(parent.path());
-    List<Path> chainPaths = chain.layers().stream().map(DiskLayer::path).toList();
-    safety.requireNoOtherChildren(disk, chainPaths, "committing it");
-    safety.requireNoOtherChildren(
-        parent.path(), List.of(disk), "changing its data and its CID by commit");
     Path aside = DiskNames.discardedDeltaName(disk);
     DiskNames.requireFree(aside, "it is left from an interrupted vmdk-delta run");
 
@@ -190,6 +185,8 @@ public final class CommitDelta {
     cleanup.addAll(rename.cleanup());
     merges.undoLogs().forEach(log -> cleanup.add(new FileStep.Delete(log)));
     cleanup.add(new FileStep.SyncFolder(folder));
+    Plan plan = new Plan(steps, cleanup);
+    Dependents.requireNone(plan, "commit");
     return new CommitPlan(
         disk,
         parent.path(),
@@ -199,7 +196,7 @@ public final class CommitDelta {
         merges.dryRun().bytesOverwritten(),
         merges.dryRun().grainsAppended(),
         spaceNeeded,
-        new Plan(steps, cleanup),
+        plan,
         warnings);
   }
 

@@ -48,9 +48,6 @@ public final class DeleteDelta {
     top.requireUnlocked(safety);
     safety.requireNotSymbolicLink(disk);
     safety.requireNotSymbolicLink(parent.path());
-    safety.requireNotInSnapshotList(parent.path());
-    safety.requireNoOtherChildren(
-        parent.path(), List.of(disk), "renaming " + parent.path().getFileName());
     List<String> warnings = new ArrayList<>();
     top.cidWarning("the delta is deleted anyway").ifPresent(warnings::add);
     DiskRename discard = DiskRename.setAside(top.delta());
@@ -77,6 +74,7 @@ public final class DeleteDelta {
     cleanup.addAll(restore.cleanup());
     cleanup.add(new FileStep.SyncFolder(folder));
     Plan plan = new Plan(steps, cleanup);
+    Dependents.requireNone(plan, "delete");
     return new DeletePlan(disk, parent.path(), plan, warnings);
   }
 

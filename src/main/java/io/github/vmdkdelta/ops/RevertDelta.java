@@ -53,8 +53,6 @@ public final class RevertDelta {
     SafetyChecks safety = new SafetyChecks(options);
     top.requireUnlocked(safety);
     safety.requireNotSymbolicLink(disk);
-    safety.requireNotInSnapshotList(disk);
-    safety.requireNoOtherChildren(disk, List.of(), "replacing it");
     List<String> warnings = new ArrayList<>();
     top.cidWarning("the new delta links to the parent as it is now").ifPresent(warnings::add);
     Path staged = DiskNames.newDeltaName(disk);
@@ -77,6 +75,7 @@ public final class RevertDelta {
     List<FileStep> cleanup = new ArrayList<>(discard.cleanup());
     cleanup.add(new FileStep.SyncFolder(folder));
     Plan plan = new Plan(steps, cleanup);
+    Dependents.requireNone(plan, "revert");
     return new RevertPlan(disk, parent.path(), plan, warnings);
   }
 

@@ -81,37 +81,6 @@ final class SafetyChecks {
     }
   }
 
-  /** Refuses when a Workstation snapshot list names a file the operation renames. */
-  void requireNotInSnapshotList(Path renamed) throws IOException {
-    List<Path> lists = FolderScan.filesNaming(renamed, ".vmsd");
-    if (!lists.isEmpty()) {
-      throw new DiskInUseException(
-          renamed,
-          "name",
-          "VMware Workstation's snapshot list "
-              + lists.get(0).getFileName()
-              + " names this file; renaming it would break those snapshots: use Workstation's"
-              + " snapshot manager for this VM");
-    }
-  }
-
-  /**
-   * Refuses when another disk in the folder, outside {@code chain}, has {@code target} as parent.
-   */
-  void requireNoOtherChildren(Path target, List<Path> chain, String consequence)
-      throws IOException {
-    List<Path> children = FolderScan.childrenOf(target, chain);
-    if (!children.isEmpty()) {
-      throw new DiskInUseException(
-          target,
-          "children",
-          children.get(0).getFileName()
-              + " is another delta of this disk; "
-              + consequence
-              + " would break it");
-    }
-  }
-
   /** Refuses when the folder cannot take the writes: read-only, or not enough free space. */
   void requireRoom(Path folder, long bytes) throws IOException {
     if (!Files.isWritable(folder)) {

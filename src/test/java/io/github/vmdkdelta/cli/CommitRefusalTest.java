@@ -87,7 +87,7 @@ class CommitRefusalTest {
             },
             "commit",
             7,
-            "sd0-000000.vmdk: children: other.vmdk is another delta of this disk; changing its data"),
+            "sd0-000000.vmdk: children: other.vmdk is another delta of this disk (its parent is this file); commit would break it"),
         row(
             "the delta has a delta of its own",
             f -> {
@@ -96,7 +96,7 @@ class CommitRefusalTest {
             },
             "commit sd0-000001.vmdk",
             7,
-            "sd0-000001.vmdk: children: sd0.vmdk is another delta of this disk; committing it"),
+            "sd0-000001.vmdk: children: sd0.vmdk is another delta of this disk (its parent is this file); commit would break it"),
         row(
             "a Workstation snapshot list names the parent",
             f -> {

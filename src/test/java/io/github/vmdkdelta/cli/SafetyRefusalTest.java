@@ -58,7 +58,7 @@ class SafetyRefusalTest {
             },
             "revert",
             7,
-            "other.vmdk is another delta of this disk; replacing it would break it"),
+            "other.vmdk is another delta of this disk (its parent is this file); revert would break it"),
         row(
             "make when the frozen name is taken",
             f -> Files.writeString(f.resolve("sd0-000000.vmdk"), "someone's file"),
@@ -119,7 +119,7 @@ class SafetyRefusalTest {
             f -> QemuDisks.delta(f, "other.vmdk", "sd0.vmdk"),
             "make",
             7,
-            "sd0.vmdk: children: other.vmdk is another delta of this disk; renaming it would"),
+            "sd0.vmdk: children: other.vmdk is another delta of this disk (its parent is this file); make would"),
         row(
             "make on a frozen disk under a snapshot",
             SafetyRefusalTest::make,

@@ -147,7 +147,7 @@ class WindowsMenuTest {
 
   @Test
   void newCommandsJoinTheMenuByCarryingTheAnnotation() {
-    CommandLine cl = new CommandLine(new RootCommand());
+    CommandLine cl = new CommandLine(new CommandTree());
     cl.addSubcommand(new NoMenu());
     cl.addSubcommand(new FakeInfo());
 
@@ -172,7 +172,7 @@ class WindowsMenuTest {
 
   @Test
   void everyMenuVerbExistsAndEveryDestructiveOneHasAQuestion() {
-    CommandLine cl = new CommandLine(new RootCommand());
+    CommandLine cl = new CommandLine(new CommandTree());
     for (WindowsMenu.Verb v : WindowsMenu.verbs(cl.getCommandSpec())) {
       CommandLine sub = cl.getSubcommands().get(v.name());
       ExplorerMenu menu = Interaction.menuOf(sub.getCommandSpec());
@@ -235,7 +235,7 @@ class WindowsMenuTest {
         .contains("Show more options");
     assertThat(removed.code()).as(removed.err()).isZero();
     assertThat(imported).hasSize(2);
-    CommandLine cl = new CommandLine(new RootCommand());
+    CommandLine cl = new CommandLine(new CommandTree());
     assertThat(imported.get(0))
         .isEqualTo(
             WindowsMenu.fileBytes(
