@@ -7,7 +7,8 @@
 #   --runs N     timed runs per figure (default 5; the 8 GiB commits take at most 3, each needs
 #                16 GiB copied first); each figure is their median, with min and max
 #   --quick      1 run, small sizes (capacities 1 GiB and 64 GiB, chains of 1 and 8 layers,
-#                64 MiB of data for check and commit), a short in-process loop: under a minute,
+#                64 MiB of data for check and commit; the two 2 TiB parents with grain tables
+#                in use as in the full run), a short in-process loop: under a minute,
 #                for CI to keep this script working (its figures are not for publishing)
 #   --out FILE   where to write the report (default docs/benchmarks.md)
 #   --no-build   use the existing target/vmdk-delta.jar and target/test-classes (the test that
@@ -48,7 +49,7 @@ while [ $# -gt 0 ]; do
     --out=*) OUT=${1#--out=}; shift ;;
     --no-build) BUILD=0; shift ;;
     --dir) [ $# -ge 2 ] || die "--dir needs a folder"; WORK_PARENT=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
 done
@@ -230,6 +231,69 @@ run_startup_vmdkdelta() { vmdkdelta --version; }
 setup_dryrun_vmdkdelta() { parent "$1" "$2"; }
 run_dryrun_vmdkdelta() { vmdkdelta --dry-run make "$1/p.vmdk"; }
 
+# make on parents of META_CAPACITY whose grain tables hold entries (the parents above are
+# empty: qemu-img leaves their tables as holes). make checks every grain table of the disk it
+# freezes, as check does (issue 13), so the tables in use are the one cost of make that grows
+# with the data. some-tables: 64 grains of data written by qemu-io, one every 32 GiB, each in a
+# table of its own. full-metadata: every grain table written, every entry set (the grains
+# themselves holes), as far as 32-bit sector numbers reach: the most metadata a disk of that
+# capacity can have. Each fixture is made once; each timed run works on a copy (make renames it).
+META_CAPACITY=2TiB-512B
+META_CASES=(some-tables full-metadata)
+meta_fixture() { echo "$FIXTURES/meta-$1"; }
+make_meta_fixture() {
+  local dir i
+  dir=$(meta_fixture "$1")
+  [ -d "$dir" ] && return
+  mkdir -p "$dir"
+  parent "$dir" "$META_CAPACITY"
+  case $1 in
+    some-tables)
+      for ((i = 0; i < 64; i++)); do echo $((i * (32 << 30) / GRAIN)); done |
+        fill_grains "$dir/p.vmdk" 0x5a
+      ;;
+    full-metadata)
+      "$PYTHON" - "$dir/p.vmdk" <<'PY' >>"$LOG" 2>&1 || die "could not fill the grain tables of $dir/p.vmdk"
+import array, struct, sys
+assert sys.byteorder == "little"
+with open(sys.argv[1], "r+b") as f:
+    h = f.read(512)
+    capacity, grain = struct.unpack_from("<QQ", h, 12)
+    per_table, = struct.unpack_from("<I", h, 44)
+    rgd, gd, overhead = struct.unpack_from("<QQQ", h, 48)
+    grains = -(-capacity // grain)
+    # Grain g at sector overhead + g * grain, while that fits in a 32-bit entry.
+    fits = min(grains, ((1 << 32) - overhead) // grain)
+    tables = -(-grains // per_table)
+    for directory in (rgd, gd):
+        f.seek(directory * 512)
+        sectors = array.array("I", f.read(4 * tables))
+        for t, sector in enumerate(sectors):
+            first, last = t * per_table, min(fits, (t + 1) * per_table)
+            if first >= last:
+                break
+            f.seek(sector * 512)
+            f.write(array.array("I", range(overhead + first * grain, overhead + last * grain, grain)).tobytes())
+    f.truncate((overhead + fits * grain) * 512)
+PY
+      ;;
+    *) die "unknown make layout: $1" ;;
+  esac
+  sync -- "$dir/p.vmdk"
+  local blocks
+  blocks=$(stat -c '%b %B' -- "$dir/p.vmdk")
+  META_ALLOC[$1]=$((${blocks% *} * ${blocks#* }))
+}
+copy_meta_fixture() { make_meta_fixture "$2" && cp --sparse=always -- "$(meta_fixture "$2")/p.vmdk" "$1/"; }
+setup_makemeta_vmdkdelta() { copy_meta_fixture "$@"; }
+run_makemeta_vmdkdelta() { run_make_vmdkdelta "$@"; }
+child_makemeta_vmdkdelta() { child_make_vmdkdelta "$@"; }
+setup_makemeta_qemu() { copy_meta_fixture "$@"; }
+run_makemeta_qemu() { run_make_qemu "$@"; }
+child_makemeta_qemu() { child_make_qemu "$@"; }
+setup_dryrunmeta_vmdkdelta() { copy_meta_fixture "$@"; }
+run_dryrunmeta_vmdkdelta() { run_dryrun_vmdkdelta "$@"; }
+
 # info reads a chain of LAYERS disks of CHAIN_CAPACITY made by qemu-img, each with 1 MiB of data
 # of its own, made once and shared by every run (info changes nothing).
 chain_top() { echo "$FIXTURES/chain-$1/l$(($1 - 1)).vmdk"; }
@@ -326,7 +390,7 @@ run_commit_rm() { rm -- "$1/p.vmdk"; }
 
 # ---------------------------------------------------------------------------------------------
 # Measurement. Results are kept as space-separated lists, keyed "op|tool|case".
-declare -A TIME_US ALLOC IO_READ IO_WRITTEN
+declare -A TIME_US ALLOC IO_READ IO_WRITTEN META_ALLOC
 LOAD_MAX=0
 
 # measure_once OP TOOL CASE RUN: one timed run in a fresh folder.
@@ -463,6 +527,8 @@ main() {
   for cap in "${CAPS[@]}"; do
     compare make "$cap" vmdkdelta qemu seed startup/vmdkdelta dryrun/vmdkdelta
   done
+  for c in "${META_CASES[@]}"; do compare makemeta "$c" vmdkdelta qemu dryrunmeta/vmdkdelta; done
+  rm -rf -- "$FIXTURES"/meta-*
   for cap in "${CAPS[@]}"; do compare delete "$cap" vmdkdelta seed; done
   for cap in "${CAPS[@]}"; do compare revert "$cap" vmdkdelta qemu seed; done
   for n in "${LAYERS[@]}"; do compare info "$n" vmdkdelta qemu; done
@@ -663,6 +729,9 @@ port, while the two grain directories grew by $(awk -v b=$((gdl - gd1)) 'BEGIN {
 every grain table it writes as zeros, so its cost is linear in capacity; vmdk-delta's and
 qemu-img's grow only by the grain directories (rounded up to file system blocks).
 
+EOF
+  report_make_meta
+  cat <<EOF
 ## delete: whole process
 
 qemu-img has no equivalent of \`delete\` (dropping a delta and giving the parent the delta's
@@ -727,6 +796,35 @@ EOF
   targets
 }
 
+
+report_make_meta() {
+  local c v d q last=${CAPS[${#CAPS[@]} - 1]}
+  cat <<EOF
+## make: parents whose grain tables are in use
+
+\`make\` checks every grain table of the disk it freezes, as \`check\` does (it refuses a disk
+\`check\` finds damaged), and reads no grain. The parents above are empty, their tables holes;
+these are $META_CAPACITY parents made by \`qemu-img create\`, then "some-tables": 64 grains written
+by qemu-io, one every 32 GiB, each in a table of its own; "full-metadata": every grain table
+written with every entry set (the grains themselves left as holes), as far as 32-bit sector
+numbers reach, the most metadata a disk of that capacity has. "Parent allocated" is the
+parent's allocated size. qemu-img reads no grain table to create its delta.
+
+| parent | parent allocated (MiB) | vmdk-delta ms | --dry-run make ms | qemu-img ms | vmdk-delta ÷ qemu-img |
+|---|---:|---:|---:|---:|---:|
+EOF
+  for c in "${META_CASES[@]}"; do
+    v=${TIME_US[makemeta|vmdkdelta|$c]}; d=${TIME_US[dryrunmeta|vmdkdelta|$c]}; q=${TIME_US[makemeta|qemu|$c]}
+    printf '| %s %s | %s | %s | %s | %s | %s |\n' "$META_CAPACITY" "$c" "$(mib "${META_ALLOC[$c]}")" \
+      "$(ms3 "$v")" "$(ms3 "$d")" "$(ms3 "$q")" "$(ratio "$(median "$v")" "$(median "$q")")"
+  done
+  cat <<EOF
+
+On the empty $last parent, \`--dry-run make\` took $(ms "$(median "${TIME_US[dryrun|vmdkdelta|$last]}")") ms (table above): the difference is the
+cost of reading and checking the tables in use.
+
+EOF
+}
 
 report_revert() {
   local cap v q s first=${CAPS[0]} last=${CAPS[${#CAPS[@]} - 1]}

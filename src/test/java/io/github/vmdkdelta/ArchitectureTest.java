@@ -1,218 +1,177 @@
 package io.github.vmdkdelta;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The layering of the design notes (section 2), checked on the sources: the format, chain and
- * operations packages neither use picocli nor print nor exit, and only {@code cli.Main} exits the
- * JVM. Comments and string literals are blanked before matching, so a Javadoc that mentions
- * System.out is no violation, and a fully qualified use such as {@code picocli.CommandLine.X}
- * without an import still is.
+ * The layering of the design notes (section 2), checked with ArchUnit on the compiled classes of
+ * src/main: cli -> ops -> chain -> vmdk with no cycles, picocli only in the CLI, and neither
+ * printing to System.out/System.err nor exiting the JVM anywhere but {@code cli.Main}. Being
+ * bytecode, a fully qualified use ({@code picocli.CommandLine.X} without an import) counts, and a
+ * comment or string that mentions System.out does not. Each rule is shown failing on {@code
+ * archfixture}, a small tree that breaks each of them.
  */
+@AnalyzeClasses(
+    packages = "io.github.vmdkdelta",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
-  private static final Path SOURCES =
-      Path.of(System.getProperty("basedir", ""))
-          .toAbsolutePath()
-          .resolve("src/main/java/io/github/vmdkdelta");
-  private static final List<String> CORE_PACKAGES = List.of("vmdk", "chain", "ops");
-  private static final Path MAIN = SOURCES.resolve("cli/Main.java");
+  private static final String ROOT = "io.github.vmdkdelta";
+  private static final String FIXTURE = "io.github.vmdkdelta.archfixture";
 
-  /** Halts the JVM on purpose, only when a test process asks for it by system property. */
-  private static final Path TEST_HOOKS = SOURCES.resolve("cli/TestHooks.java");
+  @ArchTest static final ArchRule LAYERS = layers(ROOT);
+  @ArchTest static final ArchRule NO_CYCLES = noCycles(ROOT);
+  @ArchTest static final ArchRule PICOCLI_ONLY_IN_CLI = picocliOnlyInCli(ROOT);
+  @ArchTest static final ArchRule ONLY_MAIN_PRINTS = onlyMainPrints(ROOT);
+  @ArchTest static final ArchRule ONLY_MAIN_EXITS = onlyMainExits(ROOT);
+  @ArchTest static final ArchRule NO_STACK_TRACE_TO_STDERR = noStackTraceToStderr(ROOT);
 
-  private static final Pattern PICOCLI = Pattern.compile("\\bpicocli\\s*\\.");
-  private static final Pattern PRINTS = Pattern.compile("\\bSystem\\s*\\.\\s*(out|err)\\b");
-  private static final Pattern EXITS =
-      Pattern.compile(
-          "\\bSystem\\s*\\.\\s*exit\\b|\\bRuntime\\s*\\.\\s*getRuntime\\s*\\(\\s*\\)\\s*\\.\\s*(exit|halt)\\b");
-  private static final Pattern STACK_TRACE_TO_STDERR =
-      Pattern.compile("\\.\\s*printStackTrace\\s*\\(\\s*\\)");
-
-  @Test
-  void corePackagesNeitherUsePicocliNorPrintNorExit() throws IOException {
-    List<String> violations = new ArrayList<>();
-    for (String pkg : CORE_PACKAGES) {
-      List<Path> files = javaFiles(SOURCES.resolve(pkg));
-      assertThat(files).as("sources of package " + pkg + " (moved? update this test)").isNotEmpty();
-      for (Path file : files) {
-        String code = code(file);
-        violations.addAll(find(file, code, PICOCLI, "uses picocli"));
-        violations.addAll(find(file, code, PRINTS, "prints to System.out/err"));
-        violations.addAll(find(file, code, EXITS, "exits the JVM"));
-        violations.addAll(find(file, code, STACK_TRACE_TO_STDERR, "prints a stack trace"));
-      }
-    }
-    assertThat(violations).as("design notes, section 2: no picocli and no printing here").isEmpty();
+  /**
+   * Each layer uses only those below it. Every layer must hold classes (ArchUnit's default), so a
+   * package that moved fails here instead of passing empty.
+   */
+  static ArchRule layers(String root) {
+    return layeredArchitecture()
+        .consideringOnlyDependenciesInLayers()
+        .layer("cli")
+        .definedBy(root + ".cli..")
+        .layer("ops")
+        .definedBy(root + ".ops..")
+        .layer("chain")
+        .definedBy(root + ".chain..")
+        .layer("vmdk")
+        .definedBy(root + ".vmdk..")
+        .whereLayer("cli")
+        .mayNotBeAccessedByAnyLayer()
+        .whereLayer("ops")
+        .mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("chain")
+        .mayOnlyBeAccessedByLayers("ops", "cli")
+        .whereLayer("vmdk")
+        .mayOnlyBeAccessedByLayers("chain", "ops", "cli");
   }
 
-  @Test
-  void onlyCliMainExitsTheJvm() throws IOException {
-    assertThat(MAIN).isRegularFile();
-    List<String> violations = new ArrayList<>();
-    for (Path file : javaFiles(SOURCES)) {
-      if (!file.equals(MAIN) && !file.equals(TEST_HOOKS)) {
-        violations.addAll(find(file, code(file), EXITS, "exits the JVM"));
-      }
-    }
-    assertThat(violations)
-        .as("only Main.main calls System.exit; everything else returns an exit code")
-        .isEmpty();
+  static ArchRule noCycles(String root) {
+    return slices().matching(root + ".(*)..").should().beFreeOfCycles();
   }
 
-  // The scanner itself, so that a broken pattern cannot make the checks above pass vacuously.
-
-  @Test
-  void scannerFindsUsesInCode() {
-    String sample =
-        """
-        import picocli.CommandLine;
-        class X {
-          @picocli.CommandLine.Option(names = "-x") int x;
-          void f() {
-            System.out.println("a");
-            java.lang.System . err.print(1);
-            System.exit(3);
-            Runtime.getRuntime().halt(1);
-            e.printStackTrace();
-          }
-        }
-        """;
-    String code = blankCommentsAndStrings(sample);
-
-    assertThat(lines(code, PICOCLI)).containsExactly(1, 3);
-    assertThat(lines(code, PRINTS)).containsExactly(5, 6);
-    assertThat(lines(code, EXITS)).containsExactly(7, 8);
-    assertThat(lines(code, STACK_TRACE_TO_STDERR)).containsExactly(9);
+  static ArchRule picocliOnlyInCli(String root) {
+    return noClasses()
+        .that()
+        .resideInAPackage(root + "..")
+        .and()
+        .resideOutsideOfPackage(root + ".cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("picocli..")
+        .because("the core packages are a library without a command line");
   }
 
-  @Test
-  void scannerIgnoresCommentsStringsAndLookalikes() {
-    String sample =
-        """
-        /** Never calls System.exit or System.out; no picocli. here. */
-        class Y {
-          // System.err is for the CLI
-          String s = "System.out.println(\\"picocli.\\") // not a comment";
-          char c = '"';
-          String t = \"""
-              System.exit(1); picocli.CommandLine
-              \""";
-          /* System.exit(2);
-             picocli.x */
-          int mySystem = 0; Object notpicocli = null;
-          void g(PrintWriter out) { out.println(mySystem); e.printStackTrace(out); }
-        }
-        """;
-    String code = blankCommentsAndStrings(sample);
-
-    assertThat(code.lines().count()).isEqualTo(sample.lines().count());
-    for (Pattern p : List.of(PICOCLI, PRINTS, EXITS, STACK_TRACE_TO_STDERR)) {
-      assertThat(lines(code, p)).as(p.pattern()).isEmpty();
-    }
-  }
-
-  @Test
-  void theChecksFailOnAViolatingSourceTree(@TempDir Path tree) throws IOException {
-    Path file = tree.resolve("Bad.java");
-    Files.writeString(file, "class Bad { void f() { System.out.println(1); System.exit(1); } }");
-
-    assertThat(find(file, code(file), PRINTS, "prints")).singleElement().asString().contains(":1:");
-    assertThat(find(file, code(file), EXITS, "exits")).hasSize(1);
-  }
-
-  // ---------------------------------------------------------------------------------------
-
-  private static List<Path> javaFiles(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(p -> p.toString().endsWith(".java")).sorted().toList();
-    }
-  }
-
-  private static String code(Path file) throws IOException {
-    return blankCommentsAndStrings(Files.readString(file, StandardCharsets.UTF_8));
-  }
-
-  private static List<String> find(Path file, String code, Pattern pattern, String what) {
-    List<String> found = new ArrayList<>();
-    for (int line : lines(code, pattern)) {
-      found.add(SOURCES.relativize(file.toAbsolutePath()) + ":" + line + ": " + what);
-    }
-    return found;
-  }
-
-  private static List<Integer> lines(String code, Pattern pattern) {
-    List<Integer> lines = new ArrayList<>();
-    Matcher m = pattern.matcher(code);
-    while (m.find()) {
-      int line = 1 + (int) code.substring(0, m.start()).chars().filter(c -> c == '\n').count();
-      lines.add(line);
-    }
-    return lines;
+  /** The commands write to the PrintWriters that Main hands them (tests capture those). */
+  static ArchRule onlyMainPrints(String root) {
+    return noClasses()
+        .that()
+        .resideInAPackage(root + "..")
+        .and()
+        .doNotHaveFullyQualifiedName(root + ".cli.Main")
+        .should()
+        .accessField(System.class, "out")
+        .orShould()
+        .accessField(System.class, "err");
   }
 
   /**
-   * Java source with every comment, string, text block and char literal replaced by spaces
-   * (newlines kept, so line numbers stay right). Unicode escapes are not decoded; nobody writes
-   * System.out as {@code \u0053ystem}.
+   * Everything else returns an exit code. {@code cli.TestHooks} halts the JVM on purpose, only when
+   * a test process asks for it by system property (named here as text: it may go away).
    */
-  static String blankCommentsAndStrings(String src) {
-    StringBuilder out = new StringBuilder(src.length());
-    int i = 0;
-    int n = src.length();
-    while (i < n) {
-      char c = src.charAt(i);
-      if (c == '/' && i + 1 < n && src.charAt(i + 1) == '/') {
-        while (i < n && src.charAt(i) != '\n') {
-          out.append(' ');
-          i++;
-        }
-      } else if (c == '/' && i + 1 < n && src.charAt(i + 1) == '*') {
-        int end = src.indexOf("*/", i + 2);
-        end = end < 0 ? n : end + 2;
-        blank(src, i, end, out);
-        i = end;
-      } else if (src.startsWith("\"\"\"", i)) {
-        int end = i + 3;
-        while (end < n && !src.startsWith("\"\"\"", end)) {
-          end += src.charAt(end) == '\\' ? 2 : 1;
-        }
-        end = Math.min(n, end + 3);
-        blank(src, i, end, out);
-        i = end;
-      } else if (c == '"' || c == '\'') {
-        int end = i + 1;
-        while (end < n && src.charAt(end) != c && src.charAt(end) != '\n') {
-          end += src.charAt(end) == '\\' ? 2 : 1;
-        }
-        end = Math.min(n, end + 1);
-        blank(src, i, end, out);
-        i = end;
-      } else {
-        out.append(c);
-        i++;
-      }
-    }
-    return out.toString();
+  static ArchRule onlyMainExits(String root) {
+    return noClasses()
+        .that()
+        .resideInAPackage(root + "..")
+        .and()
+        .doNotHaveFullyQualifiedName(root + ".cli.Main")
+        .and()
+        .doNotHaveFullyQualifiedName(root + ".cli.TestHooks")
+        .should()
+        .callMethod(System.class, "exit", int.class)
+        .orShould()
+        .callMethod(Runtime.class, "exit", int.class)
+        .orShould()
+        .callMethod(Runtime.class, "halt", int.class);
   }
 
-  private static void blank(String src, int from, int to, StringBuilder out) {
-    for (int k = from; k < to; k++) {
-      out.append(src.charAt(k) == '\n' ? '\n' : ' ');
-    }
+  /** {@code printStackTrace()} without a stream writes to System.err behind the caller's back. */
+  static ArchRule noStackTraceToStderr(String root) {
+    return noClasses()
+        .that()
+        .resideInAPackage(root + "..")
+        .should()
+        .callMethodWhere(
+            DescribedPredicate.describe(
+                "printStackTrace()",
+                (JavaMethodCall call) ->
+                    call.getName().equals("printStackTrace")
+                        && call.getTarget().getRawParameterTypes().isEmpty()));
+  }
+
+  // The rules on a tree that breaks each of them once, so that none can pass vacuously.
+
+  private static final JavaClasses VIOLATIONS = new ClassFileImporter().importPackages(FIXTURE);
+
+  @Test
+  void theLayerRulesFailOnAnUpwardDependencyAndACycle() {
+    assertThat(violations(layers(FIXTURE)))
+        .anyMatch(v -> v.contains("archfixture.vmdk.Format") && v.contains("archfixture.ops.Verb"))
+        .noneMatch(v -> v.contains("archfixture.chain.Chain"));
+    assertThat(violations(noCycles(FIXTURE)))
+        .singleElement()
+        .asString()
+        .contains("Cycle detected")
+        .contains("ops")
+        .contains("vmdk");
+  }
+
+  @Test
+  void thePicocliRuleFailsOutsideTheCliOnly() {
+    assertThat(violations(picocliOnlyInCli(FIXTURE)))
+        .isNotEmpty()
+        .allMatch(v -> v.contains("archfixture.ops.Verb"))
+        .anyMatch(v -> v.contains("picocli.CommandLine"));
+  }
+
+  @Test
+  void thePrintExitAndStackTraceRulesFailOutsideMainOnly() {
+    assertThat(violations(onlyMainPrints(FIXTURE)))
+        .hasSize(2)
+        .allMatch(v -> v.contains("archfixture.ops.Verb"))
+        .anyMatch(v -> v.contains("System.out"))
+        .anyMatch(v -> v.contains("System.err"));
+    assertThat(violations(onlyMainExits(FIXTURE)))
+        .hasSize(3)
+        .allMatch(v -> v.contains("archfixture.ops.Verb"))
+        .anyMatch(v -> v.contains("System.exit(int)"))
+        .anyMatch(v -> v.contains("Runtime.exit(int)"))
+        .anyMatch(v -> v.contains("Runtime.halt(int)"));
+    assertThat(violations(noStackTraceToStderr(FIXTURE)))
+        .singleElement()
+        .asString()
+        .contains("archfixture.ops.Verb")
+        .contains("printStackTrace()");
+  }
+
+  private static List<String> violations(ArchRule rule) {
+    return rule.evaluate(VIOLATIONS).getFailureReport().getDetails();
   }
 }

@@ -1,7 +1,6 @@
 package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.CommitDelta;
-import io.github.vmdkdelta.ops.Recovery;
 import io.github.vmdkdelta.vmdk.DeltaMerge;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -55,11 +54,7 @@ final class CommitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (root.dryRun) {
-      if (Recovery.pending(disk)) {
-        err.println(
-            "vmdk-delta: note: an interrupted operation left a journal in this folder; the real"
-                + " run recovers it first");
-      }
+      Report.notePendingJournal(err, disk);
       CommitDelta.CommitPlan plan = commit.plan(disk);
       plan.warnings().forEach(w -> err.println("vmdk-delta: " + w));
       out.println(
@@ -70,13 +65,13 @@ final class CommitCommand implements Callable<Integer> {
               + " ("
               + plan.grains()
               + " grains, "
-              + ProgressMeter.human(plan.bytes())
+              + Sizes.human(plan.bytes())
               + "; "
-              + ProgressMeter.human(plan.bytesOverwritten())
+              + Sizes.human(plan.bytesOverwritten())
               + " overwritten in place, "
               + plan.grainsAppended()
               + " grains appended; needs "
-              + ProgressMeter.human(plan.spaceNeeded())
+              + Sizes.human(plan.spaceNeeded())
               + " free):");
       plan.plan().describe().forEach(line -> out.println("  " + line));
       return ExitCode.OK;
@@ -86,6 +81,7 @@ final class CommitCommand implements Callable<Integer> {
             ? null
             : new ProgressMeter(err, "commit", System::nanoTime, progressDelayNanos);
     CommitDelta.CommitResult result;
+    InterruptNotice.watch("commit", disk);
     try {
       result = commit.run(disk, meter == null ? DeltaMerge.Progress.NONE : meter);
     } finally {
@@ -103,7 +99,7 @@ final class CommitCommand implements Callable<Integer> {
             + " (CID "
             + result.cid()
             + ", "
-            + ProgressMeter.human(result.bytes())
+            + Sizes.human(result.bytes())
             + " merged)");
     return ExitCode.OK;
   }

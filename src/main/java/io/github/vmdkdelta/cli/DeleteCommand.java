@@ -41,6 +41,7 @@ final class DeleteCommand implements Callable<Integer> {
           plan.plan());
       return ExitCode.OK;
     }
+    InterruptNotice.watch("delete", disk);
     DeleteDelta.DeleteResult result = delete.run(disk);
     report.done(
         result.warnings(),

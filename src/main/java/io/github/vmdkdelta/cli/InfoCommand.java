@@ -2,6 +2,7 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.chain.VmwareLock;
 import io.github.vmdkdelta.ops.ChainInfo;
+import io.github.vmdkdelta.ops.JournalStatus;
 import io.github.vmdkdelta.ops.LayerInfo;
 import io.github.vmdkdelta.vmdk.VmdkException;
 import java.io.PrintWriter;
@@ -49,7 +50,11 @@ final class InfoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ChainInfo info = ChainInfo.read(disk, root.allowParentOutsideFolder);
-    if (info.journalPending()) {
+    JournalStatus journal = info.journalPending() ? JournalStatus.of(disk) : null;
+    if (journal != null && journal.running()) {
+      err.println(
+          "vmdk-delta: note: " + journal.describe() + "; what is shown may change while it runs");
+    } else if (journal != null) {
       err.println(
           "vmdk-delta: note: an interrupted operation left a journal in this folder; 'vmdk-delta"
               + " recover "

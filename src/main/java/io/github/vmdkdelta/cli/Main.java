@@ -13,7 +13,10 @@ public final class Main {
     Charset console = stdoutCharset();
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, console), true);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, console), true);
-    System.exit(run(out, err, args));
+    InterruptNotice.install(err);
+    int code = run(out, err, args);
+    InterruptNotice.over();
+    System.exit(code);
   }
 
   private static Charset stdoutCharset() {
@@ -26,6 +29,9 @@ public final class Main {
   }
 
   private static String usageMessage(CommandLine.ParameterException ex) {
+    if (ex.getCause() instanceof PathArgument.UnrepresentableName name) {
+      return name.getMessage();
+    }
     if (ex.getCause() instanceof java.nio.file.InvalidPathException) {
       return "cannot use this file name: Java reads names in this system's charset ("
           + System.getProperty("sun.jnu.encoding")
@@ -52,6 +58,7 @@ public final class Main {
   public static int run(Terminal terminal, PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = Subcommands.forRun(args);
     RootCommand root = cl.getCommand();
+    cl.registerConverter(java.nio.file.Path.class, new PathArgument());
     cl.setOut(out);
     cl.setErr(err);
     cl.setParameterExceptionHandler(

@@ -49,6 +49,7 @@ final class MakeCommand implements Callable<Integer> {
           plan.plan());
       return ExitCode.OK;
     }
+    InterruptNotice.watch("make", disk);
     MakeDelta.MakeResult result = make.run(disk);
     report.done(
         result.warnings(),

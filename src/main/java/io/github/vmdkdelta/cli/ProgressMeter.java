@@ -67,21 +67,9 @@ final class ProgressMeter implements DeltaMerge.Progress {
         "vmdk-delta: %s: %3d%% (%s of %s, %.0f MB/s)",
         label,
         percent,
-        human(done),
-        human(total),
+        Sizes.human(done),
+        Sizes.human(total),
         done / 1e6 / seconds);
-  }
-
-  /** 1536 -> "1.5 KiB". */
-  static String human(long bytes) {
-    String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
-    double v = bytes;
-    int u = 0;
-    while (v >= 1024 && u < units.length - 1) {
-      v /= 1024;
-      u++;
-    }
-    return u == 0 ? bytes + " bytes" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.Recovery;
+import io.github.vmdkdelta.ops.RecoveryPreview;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta recover DIR}. */
@@ -19,6 +22,8 @@ import picocli.CommandLine.Spec;
       "Any other command on a disk in DIR does this first by itself."
     })
 final class RecoverCommand implements Callable<Integer> {
+  @ParentCommand RootCommand root;
+
   @Spec CommandSpec spec;
 
   @Parameters(paramLabel = "DIR", description = "The folder of the disk.")
@@ -29,6 +34,20 @@ final class RecoverCommand implements Callable<Integer> {
     if (!Files.isDirectory(folder)) {
       throw new NoSuchFileException(folder.toString());
     }
+    if (root.dryRun) {
+      Optional<RecoveryPreview> preview = RecoveryPreview.of(folder);
+      PrintWriter out = spec.commandLine().getOut();
+      if (preview.isEmpty()) {
+        out.println(folder + ": nothing to recover");
+        return ExitCode.OK;
+      }
+      RecoveryPreview p = preview.get();
+      out.println(
+          "would " + p.action() + " the interrupted '" + p.operation() + "' of " + p.disk() + ":");
+      p.steps().forEach(line -> out.println("  " + line));
+      return ExitCode.OK;
+    }
+    InterruptNotice.watchRecovery(folder);
     Optional<Recovery.Report> report =
         new Recovery(TestHooks.fileOperations()).recoverFolder(folder);
     spec.commandLine()

@@ -1,7 +1,7 @@
 package io.github.vmdkdelta.cli;
 
+import io.github.vmdkdelta.ops.JournalStatus;
 import io.github.vmdkdelta.ops.Plan;
-import io.github.vmdkdelta.ops.Recovery;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +27,18 @@ final class Report {
    * operation, which planning may then refuse; the note says why.
    */
   void notePendingJournal(Path disk) {
-    if (Recovery.pending(disk)) {
+    notePendingJournal(err, disk);
+  }
+
+  /** {@link #notePendingJournal(Path)}, on {@code err}. */
+  static void notePendingJournal(PrintWriter err, Path disk) {
+    JournalStatus journal = JournalStatus.of(disk);
+    if (journal.running()) {
+      err.println(
+          "vmdk-delta: note: "
+              + journal.describe()
+              + "; the real run would refuse until it has finished");
+    } else if (journal.state() == JournalStatus.State.INTERRUPTED) {
       err.println(
           "vmdk-delta: note: an interrupted operation left a journal in this folder; the real run"
               + " recovers it first");

@@ -44,6 +44,7 @@ final class RevertCommand implements Callable<Integer> {
           plan.plan());
       return ExitCode.OK;
     }
+    InterruptNotice.watch("revert", disk);
     RevertDelta.RevertResult result = revert.run(disk);
     report.done(
         result.warnings(),

@@ -189,12 +189,22 @@ public final class ChainCheck {
     for (Map.Entry<Path, Set<String>> e : namesByFolder.entrySet()) {
       Path folder = e.getKey();
       Path anyDisk = folder.resolve(e.getValue().iterator().next());
-      if (Recovery.pending(anyDisk)) {
+      JournalStatus journal = JournalStatus.of(anyDisk);
+      if (journal.running()) {
+        // Not a problem of the disks: the folder is changing as they are read.
+        problems.add(
+            Problem.warning(
+                shown(disk, folder, ".vmdk-delta-journal"),
+                "journal",
+                journal.describe()
+                    + " (its temporary files are not listed); check again when it has finished"));
+        continue;
+      } else if (journal.state() == JournalStatus.State.INTERRUPTED) {
         problems.add(
             Problem.error(
                 shown(disk, folder, ".vmdk-delta-journal"),
                 "journal",
-                "an interrupted vmdk-delta operation (or one running now) left its journal here;"
+                "an interrupted vmdk-delta operation left its journal here;"
                     + " run 'vmdk-delta recover "
                     + shown(disk, folder, "")
                     + "' to finish or undo it"));
@@ -204,7 +214,7 @@ public final class ChainCheck {
         for (Path p : dir) {
           String n = p.getFileName().toString();
           for (String name : e.getValue()) {
-            if (n.startsWith("." + name + ".vmdk-delta-")) {
+            if (DiskNames.isHiddenNameOf(n, name)) {
               leftovers.add(p);
               break;
             }

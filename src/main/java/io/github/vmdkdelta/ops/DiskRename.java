@@ -1,7 +1,6 @@
 package io.github.vmdkdelta.ops;
 
 import io.github.vmdkdelta.chain.DiskLayer;
-import io.github.vmdkdelta.vmdk.ByteRewrite;
 import io.github.vmdkdelta.vmdk.Descriptor;
 import io.github.vmdkdelta.vmdk.Extent;
 import io.github.vmdkdelta.vmdk.SparseFileImage;
@@ -9,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -49,15 +49,18 @@ record DiskRename(
     Path from = layer.path();
     Charset charset = d.fileNameCharset(from);
     if (layer.isMonolithic()) {
+      // The line follows the file only when it named the file: one naming another file (a disk
+      // renamed by its user) is kept as found, so that renaming back restores every byte.
       Descriptor renamed =
-          d.withExtentFileName(
-              0, Descriptor.encodeName(to.getFileName().toString(), charset, from));
-      ByteRewrite extentLine = layer.extent().descriptorRewrite(renamed);
-      return new DiskRename(
-          List.of(new FileStep.Rename(from, to), new FileStep.Rewrite(to, extentLine, what)),
-          List.of(),
-          List.of(to),
-          List.of(from));
+          extentLineNames(layer, from)
+              ? d.withExtentFileName(
+                  0, Descriptor.encodeName(to.getFileName().toString(), charset, from))
+              : d;
+      List<FileStep> steps = new ArrayList<>(List.of(new FileStep.Rename(from, to)));
+      if (!Arrays.equals(renamed.encode(), layer.descriptor().encode())) {
+        steps.add(new FileStep.Rewrite(to, layer.extent().descriptorRewrite(renamed), what));
+      }
+      return new DiskRename(steps, List.of(), List.of(to), List.of(from));
     }
     String oldStem = DiskNames.stemOf(from);
     String newStem = DiskNames.stemOf(to);
@@ -98,6 +101,14 @@ record DiskRename(
     steps.addAll(extentRenames);
     steps.add(new FileStep.Rename(from, replaced));
     return new DiskRename(steps, List.of(new FileStep.Delete(replaced)), newNames, renamed);
+  }
+
+  /** True when the extent line of monolithic {@code layer} names {@code file}'s name exactly. */
+  static boolean extentLineNames(DiskLayer layer, Path file) throws IOException {
+    Descriptor d = layer.descriptor();
+    String raw = d.extents(layer.path()).get(0).rawFileName();
+    return Descriptor.decodeName(raw, d.fileNameCharset(layer.path()))
+        .equals(file.getFileName().toString());
   }
 
   /**

@@ -7,6 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The journal of one operation: a hidden file in the disk's folder, created before the first change
@@ -19,6 +22,17 @@ final class Journal implements Closeable {
   private final Path path;
   private final FileChannel channel;
   private boolean removed;
+
+  /**
+   * The journals this process holds, by absolute path, with their operation and disk. Nothing in
+   * this process may open a held journal to look at it: closing any channel of a file drops every
+   * lock the process has on it (POSIX record locks), which would let another process recover an
+   * operation that is still running.
+   */
+  private static final Map<Path, Held> HELD = new ConcurrentHashMap<>();
+
+  /** A journal this process holds; {@code committed} once every step is done. */
+  record Held(String operation, Path disk, boolean committed) {}
 
   private Journal(SafeFileOperations ops, Path path, FileChannel channel) {
     this.ops = ops;
@@ -48,20 +62,23 @@ final class Journal implements Closeable {
       throw new DiskInUseException(
           disk,
           "journal",
-          "another vmdk-delta is working in this folder ("
+          "another vmdk-delta is running in this folder ("
               + path.getFileName()
               + " is held); wait for it to finish");
     }
     Journal journal = new Journal(ops, path, ch);
+    HELD.put(key(path), new Held(operation, disk, false));
     try {
       journal.append(JournalFormat.header(operation, disk));
     } catch (IOException | RuntimeException e) {
       journal.abandon(e);
+      HELD.remove(key(path));
       throw e;
     } catch (Error e) {
       // Dying (out of memory, or a test's simulated crash): leave the journal for recovery, but
       // release the lock as the operating system would.
       ch.close();
+      HELD.remove(key(path));
       throw e;
     }
     return journal;
@@ -86,6 +103,16 @@ final class Journal implements Closeable {
   /** Records that every step is done: from here on, recovery completes instead of undoing. */
   void markCommitted() throws IOException {
     append(JournalFormat.COMMITTED + "\n");
+    HELD.computeIfPresent(key(path), (k, h) -> new Held(h.operation(), h.disk(), true));
+  }
+
+  /** The journal at {@code path} if this process holds it and has not removed it. */
+  static Optional<Held> heldHere(Path path) {
+    return Optional.ofNullable(HELD.get(key(path)));
+  }
+
+  private static Path key(Path path) {
+    return path.toAbsolutePath().normalize();
   }
 
   private void append(String text) throws IOException {
@@ -106,6 +133,7 @@ final class Journal implements Closeable {
   void remove() throws IOException {
     ops.delete(path);
     removed = true;
+    HELD.remove(key(path));
     ops.syncFolder(path.toAbsolutePath().getParent());
   }
 
@@ -123,7 +151,15 @@ final class Journal implements Closeable {
   /** Releases the lock; a journal not removed stays for recovery. */
   @Override
   public void close() throws IOException {
+    if (channel.isOpen()) {
+      HELD.remove(key(path));
+    }
     channel.close();
+  }
+
+  /** The folder the journal is in. */
+  Path folder() {
+    return path.toAbsolutePath().getParent();
   }
 
   boolean removed() {

@@ -171,6 +171,26 @@ final class JournalFormat {
     };
   }
 
+  /**
+   * The operation and disk named by the first lines of a journal, which may be still being written,
+   * or null when they are not there (yet).
+   */
+  static String[] operationAndDisk(String text) {
+    String[] lines = text.split("\n", -1);
+    if (lines.length < 3 || !lines[0].equals(MAGIC)) {
+      return null;
+    }
+    String[] op = lines[1].split(" ");
+    if (op.length != 3 || !op[0].equals("operation")) {
+      return null;
+    }
+    try {
+      return new String[] {op[1], unescape(op[2])};
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   static String name(Path path) {
     return escape(path.getFileName().toString());
   }

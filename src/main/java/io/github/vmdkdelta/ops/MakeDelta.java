@@ -4,6 +4,8 @@ import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.ContentId;
+import io.github.vmdkdelta.vmdk.Limits;
+import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +60,17 @@ public final class MakeDelta {
   public MakePlan plan(Path disk) throws IOException {
     DiskChain chain = DiskChain.open(disk, options.allowParentsOutsideFolder());
     DiskLayer leaf = chain.leaf();
+    if (chain.layers().size() >= Limits.MAX_CHAIN_DEPTH) {
+      // Every command refuses a chain past the cap: a snapshot past it could not be undone.
+      throw new BrokenChainException(
+          disk,
+          "chain",
+          "chain already "
+              + chain.layers().size()
+              + " disks deep; a snapshot would make it deeper than "
+              + Limits.MAX_CHAIN_DEPTH
+              + " disks, which no command could then open: commit or delete a snapshot first");
+    }
     SafetyChecks safety = new SafetyChecks(options);
     for (DiskLayer layer : chain.layers()) {
       safety.requireUnlocked(layer.path());
@@ -82,17 +95,33 @@ public final class MakeDelta {
               + parent.cid()
               + "): the parent was changed after this delta was made");
     }
+    DiskNames.requireNameUsableInHint(disk);
     Path frozen = DiskNames.frozenName(disk, chain.ancestors());
     Path staged = DiskNames.newDeltaName(disk);
     DiskNames.requireFree(frozen, "make needs it for the frozen disk");
     DiskNames.requireFree(staged, "it is left from an interrupted vmdk-delta run");
+    if (leaf.isMonolithic() && DiskRename.extentLineNames(leaf, frozen)) {
+      throw new UnsupportedImageException(
+          disk,
+          "extent line",
+          "names "
+              + frozen.getFileName()
+              + ", the name the disk would be frozen under, so delete could not tell what the"
+              + " line was before; rename the disk first");
+    }
     DiskRename freeze = DiskRename.of(leaf, frozen);
+    for (Path name : freeze.newNames()) {
+      DiskNames.requireNotTooLong(name, disk);
+    }
     freeze.requireFree("make needs it for the frozen disk");
     freeze.requireNoSymbolicLinks(safety);
     for (Path file : leaf.extentFiles()) {
       safety.requireUnlocked(file);
     }
     safety.requireUnlocked(frozen);
+    // The only check that reads every grain table. The parents are not scanned: make neither
+    // writes nor renames them, and every command checks their headers and directories.
+    MetadataCheck.requireSound(leaf, "make does not freeze a damaged disk");
 
     String frozenName = frozen.getFileName().toString();
     NewDelta child = NewDelta.of(leaf, frozenName, disk.getFileName().toString(), random);

@@ -68,6 +68,10 @@ public final class Recovery {
 
   private Optional<Report> recover(Path journal) throws IOException {
     Path folder = journal.toAbsolutePath().getParent();
+    if (Journal.heldHere(journal).isPresent()) {
+      // Opening it here and closing again would drop this process's own lock on it.
+      throw running(JournalStatus.ofJournal(journal), journal);
+    }
     FileChannel ch;
     try {
       ch = FileChannel.open(journal, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -76,10 +80,7 @@ public final class Recovery {
     }
     try (ch) {
       if (tryLock(ch) == null) {
-        throw new DiskInUseException(
-            journal,
-            "journal",
-            "another vmdk-delta process is working in this folder; wait for it to finish");
+        throw running(JournalStatus.withOperation(JournalStatus.State.RUNNING, journal), journal);
       }
       String text = new String(Files.readAllBytes(journal), StandardCharsets.UTF_8);
       JournalFormat.Content content;
@@ -89,7 +90,12 @@ public final class Recovery {
         throw new IOException(
             journal + ": journal unreadable (" + e.getMessage() + "); not touching anything");
       }
-      String outcome = undoOrComplete(content, Journal.reopened(ops, journal, ch));
+      String outcome;
+      try {
+        outcome = undoOrComplete(content, Journal.reopened(ops, journal, ch));
+      } catch (IOException e) {
+        throw failed(e, content, folder);
+      }
       ops.syncFolder(folder);
       ops.delete(journal);
       ops.syncFolder(folder);
@@ -115,6 +121,39 @@ public final class Recovery {
     // file system that orders nothing) cannot mislead it.
     Transaction.undo(ops, journal, steps, steps.size() - 1, content.undone());
     return "rolled back";
+  }
+
+  private static DiskInUseException running(JournalStatus status, Path journal) {
+    return new DiskInUseException(
+        journal, "journal", status.describe() + "; wait for it to finish");
+  }
+
+  /**
+   * A recovery that failed, saying what, why and what to do: until it succeeds, every command in
+   * the folder fails the same way. Refusals with exit codes of their own pass unchanged.
+   */
+  private static IOException failed(IOException e, JournalFormat.Content content, Path folder) {
+    if (e instanceof io.github.vmdkdelta.vmdk.VmdkException
+        || e instanceof java.nio.file.FileAlreadyExistsException) {
+      return e;
+    }
+    IOException failure =
+        new java.nio.file.FileSystemException(
+            folder.toString(),
+            null,
+            "recovering the interrupted '"
+                + content.operation()
+                + "' of "
+                + content.disk()
+                + " failed: "
+                + Failures.describe(e)
+                + "; the journal is kept: "
+                + Failures.advice(e)
+                + ", then run 'vmdk-delta recover "
+                + folder
+                + "' again");
+    failure.initCause(e);
+    return failure;
   }
 
   private static FileLock tryLock(FileChannel ch) throws IOException {

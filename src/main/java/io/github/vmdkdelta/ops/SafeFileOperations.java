@@ -188,6 +188,15 @@ public final class SafeFileOperations {
   }
 
   /**
+   * Opens an existing file for writing and closes it again, to learn before a plan starts whether
+   * its steps can change the file; opening changes nothing.
+   */
+  public void probeWritable(Path path) throws IOException {
+    faults.before("open-for-write", path);
+    FileChannel.open(path, StandardOpenOption.WRITE).close();
+  }
+
+  /**
    * Opens an existing file for writes that bypass the page cache (direct I/O), or returns null
    * where the file system cannot do that (tmpfs, for one) or needs another alignment than {@link
    * OpenFile#DIRECT_IO_BLOCK}; writes through it must keep to that alignment. Opening changes

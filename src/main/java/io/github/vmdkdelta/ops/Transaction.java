@@ -125,7 +125,7 @@ final class Transaction {
       journal.withOperations(undo).remove();
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
-      throw new RollbackFailedException(cause, e);
+      throw new RollbackFailedException(cause, e, journal.folder());
     }
   }
 
@@ -143,6 +143,7 @@ final class Transaction {
       P planned;
       try {
         planned = planner.plan(disk);
+        WritableCheck.require(ops, planned.plan());
       } catch (IOException | RuntimeException e) {
         journal.remove();
         throw e;

@@ -1,5 +1,8 @@
 package io.github.vmdkdelta.vmdk;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CodingErrorAction;
@@ -7,7 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A VMDK text descriptor as an ordered list of lines that re-encodes byte for byte. An edit changes
@@ -52,7 +58,7 @@ public final class Descriptor {
   }
 
   private void validate(Path file) throws VmdkException {
-    if (lines.stream().noneMatch(l -> l.strip().equalsIgnoreCase("# Disk DescriptorFile"))) {
+    if (lines.stream().noneMatch(Descriptor::isTitleLine)) {
       throw new CorruptImageException(
           file, "descriptor", "no \"# Disk DescriptorFile\" line: not a VMDK descriptor");
     }
@@ -81,6 +87,19 @@ public final class Descriptor {
         Extent.parse(line, file);
       }
     }
+  }
+
+  /**
+   * The line that makes text a descriptor, in any of the spellings tools write: {@code # Disk
+   * DescriptorFile} (VMware, qemu), {@code # Disk Descriptor File}, {@code #Disk Descriptor File},
+   * {@code #Disk DescriptorFile} (raw-disk wrapper tools; VirtualBox's vmdkPreprocessDescriptor
+   * accepts all four, qemu reads the text without looking for any). Section titles ({@code # Extent
+   * description}, {@code # The Disk Data Base}, {@code #DDB}, ...) are comments to every reader.
+   */
+  private static boolean isTitleLine(String line) {
+    String s = line.strip();
+    return s.startsWith("#")
+        && s.substring(1).replace(" ", "").equalsIgnoreCase("DiskDescriptorFile");
   }
 
   private int count(String key) {
@@ -123,29 +142,119 @@ public final class Descriptor {
   /**
    * The charset file names are written in: the declared {@code encoding}, or UTF-8.
    *
-   * @throws UnsupportedImageException when the declared encoding is unknown to Java
+   * @throws UnsupportedImageException when the declared encoding is unknown to Java or not
+   *     ASCII-compatible
    */
   public Charset fileNameCharset(Path file) throws VmdkException {
     Optional<String> declared = get("encoding");
     if (declared.isEmpty()) {
       return StandardCharsets.UTF_8;
     }
-    try {
-      return charsetOf(declared.get());
-    } catch (IllegalArgumentException e) {
-      throw new UnsupportedImageException(
-          file, "descriptor", "unknown encoding (\"" + declared.get() + "\")");
-    }
+    return charsetOf(declared.get(), file);
   }
 
   /**
-   * The Java charset for a declared encoding. VMware names Windows code page 932 "Shift_JIS"
-   * (open-vm-tools lib/unicode/unicodeSimpleTypes.c), and Japanese Windows hosts write names in it;
-   * Java's Shift_JIS lacks cp932's extensions (～ U+FF5E, ①, －) and reads their bytes as other
-   * characters. Java calls cp932 windows-31j.
+   * The Java charset for a declared encoding, as VMware means it. VMware declares the name its
+   * Unicode library gives the host's code page (open-vm-tools lib/unicode/unicodeSimpleTypes.c,
+   * table xRef: "windows-1250" to "windows-1258", "Shift_JIS" for 932, "GBK" for 936,
+   * "windows-949-2000" for 949, "Big5" for 950, "UTF-8", "ISO-8859-2", "KS_C_5601-1987" ...) and
+   * converts with ICU, whose Shift_JIS, Big5 and windows-949-2000 are Windows code pages 932, 950
+   * and 949. Java's Shift_JIS and Big5 lack those code pages' extensions and read some of their
+   * bytes as other characters (～ U+FF5E, ／, ＼), its cp949 is IBM's code page, and it knows no
+   * "-2000" name: those names are mapped here. Names compare as VMware compares them
+   * (UnicodeNormalizeEncodingName): letters and digits only, in any case.
    */
-  private static Charset charsetOf(String declared) {
-    return Charset.forName(declared.equalsIgnoreCase("Shift_JIS") ? "windows-31j" : declared);
+  private static final Map<String, String> VMWARE_CODE_PAGES =
+      Map.ofEntries(
+          Map.entry("shiftjis", "windows-31j"),
+          Map.entry("sjis", "windows-31j"),
+          Map.entry("xsjis", "windows-31j"),
+          Map.entry("mskanji", "windows-31j"),
+          Map.entry("cp932", "windows-31j"),
+          Map.entry("ms932", "windows-31j"),
+          Map.entry("windows932", "windows-31j"),
+          Map.entry("big5", "x-windows-950"),
+          Map.entry("csbig5", "x-windows-950"),
+          Map.entry("xbig5", "x-windows-950"),
+          Map.entry("cp950", "x-windows-950"),
+          Map.entry("ms950", "x-windows-950"),
+          Map.entry("windows950", "x-windows-950"),
+          Map.entry("windows9502000", "x-windows-950"),
+          Map.entry("windows9362000", "GBK"),
+          Map.entry("cp949", "x-windows-949"),
+          Map.entry("ms949", "x-windows-949"),
+          Map.entry("windows949", "x-windows-949"),
+          Map.entry("windows9492000", "x-windows-949"),
+          Map.entry("windows874", "x-windows-874"),
+          Map.entry("windows8742000", "x-windows-874"));
+
+  /** Charsets checked by {@link #readableByteByByte}, with the answer. */
+  private static final Map<Charset, Boolean> CHECKED = new ConcurrentHashMap<>();
+
+  private static Charset charsetOf(String declared, Path file) throws UnsupportedImageException {
+    String key = declared.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
+    Charset charset;
+    try {
+      charset = Charset.forName(VMWARE_CODE_PAGES.getOrDefault(key, declared));
+    } catch (IllegalArgumentException e) {
+      throw new UnsupportedImageException(
+          file,
+          "descriptor",
+          "unknown encoding (\"" + declared + "\"): this tool cannot read file names in it");
+    }
+    if (!CHECKED.computeIfAbsent(charset, Descriptor::readableByteByByte)) {
+      throw new UnsupportedImageException(
+          file,
+          "descriptor",
+          "encoding \""
+              + declared
+              + "\" is not ASCII-compatible: file names in it cannot be told apart from the"
+              + " descriptor's quotes and line ends");
+    }
+    return charset;
+  }
+
+  /**
+   * Whether a charset keeps ASCII as itself and writes no other character with a control byte or a
+   * quote: then the descriptor's structure can be read byte by byte (as this class does) and a file
+   * name's bytes lie between its quotes. True of UTF-8, the Windows and ISO-8859 code pages, EUC,
+   * Shift_JIS, GBK, Big5 and code page 949 (whose second bytes are 0x40 or more); false of UTF-16,
+   * EBCDIC and the stateful ISO-2022 encodings (escape bytes).
+   */
+  private static boolean readableByteByByte(Charset charset) {
+    if (!charset.canEncode()) {
+      return false;
+    }
+    try {
+      CharsetEncoder strict = charset.newEncoder();
+      for (char c = 0x20; c < 0x7f; c++) {
+        ByteBuffer b = strict.reset().encode(CharBuffer.wrap(String.valueOf(c)));
+        if (b.remaining() != 1 || b.get(0) != c) {
+          return false;
+        }
+      }
+      StringBuilder others = new StringBuilder(0x10000);
+      for (int c = 0x80; c < 0x10000; c++) {
+        if (!Character.isSurrogate((char) c)) {
+          others.append((char) c);
+        }
+      }
+      ByteBuffer b =
+          charset
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.IGNORE)
+              .onUnmappableCharacter(CodingErrorAction.IGNORE)
+              .encode(CharBuffer.wrap(others));
+      while (b.hasRemaining()) {
+        int v = b.get() & 0xff;
+        if (v < 0x20 || v == '"' || v == 0x7f) {
+          return false;
+        }
+      }
+      return true;
+    } catch (CharacterCodingException | RuntimeException e) {
+      return false;
+    }
   }
 
   /** Decodes a raw value (as returned by this class) into a file name with the given charset. */

@@ -18,6 +18,14 @@ public final class Limits {
   public static final long MAX_CAPACITY_SECTORS = 1L << 32;
 
   /**
+   * Largest capacity a header can mean, in sectors: its size in bytes must fit a signed 64-bit
+   * offset, as in qemu ({@code BDRV_MAX_LENGTH}) and every reader. Up to it, a capacity above
+   * {@link #MAX_CAPACITY_SECTORS} is a valid file (qemu-img creates 4 TiB ones) this tool does not
+   * handle; past it, the header lies.
+   */
+  public static final long MAX_HEADER_CAPACITY_SECTORS = Long.MAX_VALUE / SECTOR_SIZE;
+
+  /**
    * Smallest grain, in sectors: the VMware spec asks for a power of two of at least 4 KiB.
    * Everything known writes 128 (64 KiB).
    */

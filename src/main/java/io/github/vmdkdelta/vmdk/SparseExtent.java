@@ -102,6 +102,15 @@ public final class SparseExtent {
                 + header.overHead()
                 + " sectors): truncated?");
       }
+      if (header.capacity() > Limits.MAX_CAPACITY_SECTORS) {
+        // Checked last: a header that lies about its layout is reported as damage first.
+        throw new UnsupportedImageException(
+            path,
+            "header",
+            "capacity larger than 2 TiB ("
+                + header.capacityBytes()
+                + " bytes): a valid disk, but this tool handles sparse files of at most 2 TiB");
+      }
       return new SparseExtent(path, size, header, area, descriptor, gd, rgd);
     }
   }

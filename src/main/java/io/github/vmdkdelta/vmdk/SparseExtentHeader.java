@@ -173,14 +173,14 @@ public record SparseExtentHeader(
           "header",
           "newline-detection bytes damaged, the file was probably copied in text mode (FTP ASCII)");
     }
-    if (capacity <= 0 || capacity > Limits.MAX_CAPACITY_SECTORS) {
+    if (capacity <= 0 || capacity > Limits.MAX_HEADER_CAPACITY_SECTORS) {
       throw new CorruptImageException(
           file,
           "header",
           "capacity out of range ("
               + Long.toUnsignedString(capacity)
               + " sectors, expected 1 to "
-              + Limits.MAX_CAPACITY_SECTORS
+              + Limits.MAX_HEADER_CAPACITY_SECTORS
               + ")");
     }
     if (grainSize < Limits.MIN_GRAIN_SIZE_SECTORS

@@ -81,6 +81,7 @@ class BenchScriptIT {
             "## make: whole process",
             "## make: where vmdk-delta's whole-process time goes",
             "## make: allocation of the new delta",
+            "## make: parents whose grain tables are in use",
             "## delete: whole process",
             "## revert: whole process",
             "## info: whole process",
@@ -90,8 +91,9 @@ class BenchScriptIT {
             "## Targets (issue 7)")
         .contains("qemu-img version", "--quick")
         .doesNotContain("n/a", "NaN", "| |", "\\`");
-    // Every table of figures, in order: rows (capacities 1GiB and 64GiB; chains of 1 and 8
-    // layers; 64MiB of data; three commit layouts) by figures per row, the label cell left out.
+    // Every table of figures, in order: rows (capacities 1GiB and 64GiB; two 2 TiB parents with
+    // tables in use; chains of 1 and 8 layers; 64MiB of data; three commit layouts) by figures
+    // per row, the label cell left out.
     List<Table> figures =
         tables(md).stream().filter(t -> !t.header().startsWith("| what |")).toList();
     assertThat(figures)
@@ -100,6 +102,7 @@ class BenchScriptIT {
             "2x6", // make: times and ratios
             "2x4", // make: where the time goes
             "2x5", // make: allocation
+            "2x5", // make: 2 TiB parents with tables in use
             "2x3", // delete
             "2x5", // revert
             "2x4", // info

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
-import io.github.vmdkdelta.testing.MiniJson;
+import io.github.vmdkdelta.testing.JsonDocuments;
 import io.github.vmdkdelta.testing.QemuDisks;
 import io.github.vmdkdelta.testing.RawVmdk;
 import java.io.IOException;
@@ -201,8 +201,8 @@ class CheckCommandTest {
                     "vmdk-delta journal 1\noperation make sd0.vmdk\n"),
             ".vmdk-delta-journal",
             1,
-            ".vmdk-delta-journal: journal: an interrupted vmdk-delta operation (or one running"
-                + " now) left its journal here; run 'vmdk-delta recover "),
+            ".vmdk-delta-journal: journal: an interrupted vmdk-delta operation left its journal"
+                + " here; run 'vmdk-delta recover "),
         row(
             "leftover new delta",
             f -> Files.writeString(f.resolve(".sd0.vmdk.vmdk-delta-new"), "x"),
@@ -456,7 +456,7 @@ class CheckCommandTest {
 
   static Map<String, Object> json(String text) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(text);
+    Map<String, Object> doc = (Map<String, Object>) JsonDocuments.parse(text);
     return doc;
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.FolderSnapshot;
-import io.github.vmdkdelta.testing.MiniJson;
+import io.github.vmdkdelta.testing.JsonDocuments;
 import io.github.vmdkdelta.testing.QemuDisks;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -273,7 +273,7 @@ class InfoCommandTest {
 
   private static Map<String, Object> json(Cli r) {
     @SuppressWarnings("unchecked")
-    Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(r.out());
+    Map<String, Object> doc = (Map<String, Object>) JsonDocuments.parse(r.out());
     return doc;
   }
 

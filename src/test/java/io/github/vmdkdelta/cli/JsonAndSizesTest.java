@@ -2,7 +2,7 @@ package io.github.vmdkdelta.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.vmdkdelta.testing.MiniJson;
+import io.github.vmdkdelta.testing.JsonDocuments;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The --json writer (read back by the tests' strict reader) and the human-readable sizes. */
+/**
+ * The --json writer (read back by Jackson, strictly: testing/JsonDocuments) and the human-readable
+ * sizes.
+ */
 class JsonAndSizesTest {
   @Test
   void writesWhatAStrictReaderReadsBack() {
@@ -28,7 +31,7 @@ class JsonAndSizesTest {
     String text = Json.write(doc);
 
     assertThat(text.chars()).allMatch(c -> c >= 0x20 && c < 0x7f || c == '\n');
-    Object back = MiniJson.parse(text);
+    Object back = JsonDocuments.parse(text);
     Map<String, Object> expected = new LinkedHashMap<>(doc);
     expected.put("i", 7L); // the reader gives every integer as a Long
     expected.put("nested", List.of(Map.of(), List.of(1L, "x")));

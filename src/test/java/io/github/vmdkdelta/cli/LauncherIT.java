@@ -133,6 +133,53 @@ class LauncherIT {
     assertThat(r.err.lines()).singleElement().asString().startsWith("vmdk-delta: ");
   }
 
+  /**
+   * {@code caf\xe9.vmdk}, a Latin-1 name, on a UTF-8 system: the JVM reads the argument's byte 0xe9
+   * as U+FFFD and would look for another file. Through the launcher and through {@code java -jar}
+   * under {@code LC_ALL=C.UTF-8}, the tool says what is wrong (exit 2), not "no such file". Java
+   * cannot name such a file, hence {@code sh} and {@code printf}.
+   */
+  @Test
+  void aLatin1NameOnAUtf8SystemIsSaidSoWithExit2() throws Exception {
+    Path folder = Files.createDirectories(temp.resolve("latin1"));
+    Path disk = createDisk(folder, "base.vmdk");
+    String raw = "\"$(printf 'caf\\351.vmdk')\"";
+    Result copied = run(folder, Map.of(), "sh", "-c", "cp base.vmdk " + raw);
+    assertThat(copied.code).as(copied.toString()).isZero();
+    byte[] original = Files.readAllBytes(disk);
+    String java = ProcessHandle.current().info().command().orElse("java");
+
+    for (String command :
+        List.of(
+            "exec \"$0\" make " + raw,
+            "exec \"$0\" info " + raw,
+            "exec \"$1\" -jar \"$2\" delete " + raw)) {
+      Result r =
+          run(
+              folder,
+              Map.of("LC_ALL", "C.UTF-8"),
+              "sh",
+              "-c",
+              command,
+              LAUNCHER.toString(),
+              java,
+              JAR.toString());
+      assertThat(r.code).as(r.toString()).isEqualTo(2);
+      assertThat(r.out).isEmpty();
+      assertThat(r.err.lines())
+          .singleElement()
+          .asString()
+          .startsWith("vmdk-delta: caf")
+          .contains(
+              ".vmdk: file name: holds bytes that are not valid in this system's charset for file"
+                  + " names (UTF-8)");
+    }
+    try (Stream<Path> files = Files.list(folder)) {
+      assertThat(files.count()).as("base.vmdk and its Latin-1 copy, nothing else").isEqualTo(2);
+    }
+    assertThat(Files.readAllBytes(disk)).isEqualTo(original);
+  }
+
   @Test
   void missingFileExits6AndNamesItUnmangled() throws Exception {
     Path missing = temp.resolve(FOLDER).resolve("missing " + DISK);
@@ -343,6 +390,19 @@ class LauncherIT {
     assertThat(stale.out).startsWith("vmdk-delta " + pomVersion());
     assertThat(Files.getLastModifiedTime(copiedJar).toInstant())
         .isAfter(Files.getLastModifiedTime(copy.resolve("pom.xml")).toInstant());
+
+    // The launchers' lean build: the jar and its class list, from which the launcher has its
+    // class data sharing archive (in this path with spaces, Java 17 serves only the JDK's
+    // classes from it: docs/startup.md), and none of a release's extras.
+    Path built = copy.resolve("target");
+    assertThat(built.resolve("vmdk-delta.classlist")).isRegularFile();
+    assertThat(built.resolve("vmdk-delta.jsa")).isRegularFile();
+    try (Stream<Path> files = Files.list(built)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .as("no man pages, completion script or distribution archives")
+          .doesNotContain("man-adoc", "man", "completion")
+          .noneMatch(name -> name.contains("-dist."));
+    }
 
     Result fresh = run(elsewhere, Map.of(), launcher, "--version");
     assertThat(fresh.code).as(fresh.toString()).isZero();

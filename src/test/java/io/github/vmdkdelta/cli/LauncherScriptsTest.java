@@ -115,8 +115,8 @@ class LauncherScriptsTest {
         .isNotEmpty()
         .allMatch(l -> l.matches("(?i)call mvn\\.cmd .*package 1>&2"));
     assertThat(code)
-        .as("the build skips tests and spotless")
-        .anyMatch(l -> l.contains("-DskipTests") && l.contains("-Dspotless.check.skip=true"));
+        .as("the lean build: the jar and its class list only")
+        .anyMatch(l -> l.equals("call mvn.cmd -B -q -Dvmdk.lean package 1>&2"));
 
     List<String> labels =
         code.stream().filter(l -> l.startsWith(":")).map(l -> l.substring(1).trim()).toList();
@@ -124,6 +124,25 @@ class LauncherScriptsTest {
     while (gotos.find()) {
       assertThat(labels).as("goto target").contains(gotos.group(1));
     }
+  }
+
+  /**
+   * Both launchers build with the property that switches the pom's "full" profile off and its
+   * "lean" one on: a first build then downloads what the jar needs, not the man-page toolchain
+   * (JRuby) nor the test libraries. {@code LauncherIT} checks what such a build leaves in target/.
+   */
+  @Test
+  void bothLaunchersBuildTheLeanProfileOfThePom() throws IOException {
+    String pom = Files.readString(ROOT.resolve("pom.xml"), StandardCharsets.UTF_8);
+    assertThat(pom)
+        .containsPattern(
+            "<id>full</id>\\s*<activation>\\s*<property><name>!vmdk\\.lean</name></property>")
+        .containsPattern(
+            "<id>lean</id>\\s*<activation>\\s*<property><name>vmdk\\.lean</name></property>");
+    assertThat(Files.readString(SH, StandardCharsets.UTF_8))
+        .contains("mvn -B -q -Dvmdk.lean package)")
+        .doesNotContain("-DskipTests");
+    assertThat(cmdLines()).contains("call mvn.cmd -B -q -Dvmdk.lean package 1>&2");
   }
 
   @Test

@@ -54,10 +54,12 @@ class ProgressMeterTest {
   }
 
   @Test
-  void humanSizes() {
-    assertThat(ProgressMeter.human(0)).isEqualTo("0 bytes");
-    assertThat(ProgressMeter.human(1023)).isEqualTo("1023 bytes");
-    assertThat(ProgressMeter.human(1536)).isEqualTo("1.5 KiB");
-    assertThat(ProgressMeter.human(3L << 40)).isEqualTo("3.0 TiB");
+  void sizesAreWrittenAsInfoWritesThem() {
+    // One formatter, Sizes, for the progress line, commit's messages and info's table.
+    assertThat(meter(0).line(0, 1023, 1_000_000_000L))
+        .isEqualTo("vmdk-delta: commit:   0% (0 B of 1023 B, 0 MB/s)");
+    assertThat(meter(0).line(1536, 1048575, 1_000_000_000L))
+        .isEqualTo("vmdk-delta: commit:   0% (1.5 KiB of 1.0 MiB, 0 MB/s)");
+    assertThat(meter(0).line(3L << 40, 3L << 40, 1_000_000_000L)).contains("(3.0 TiB of 3.0 TiB, ");
   }
 }

@@ -6,6 +6,7 @@ import io.github.vmdkdelta.chain.ChainReader;
 import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.FolderSnapshot;
+import io.github.vmdkdelta.testing.HostedDiskFixture;
 import io.github.vmdkdelta.testing.QemuDisks;
 import io.github.vmdkdelta.testing.VmdkFixture;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Descriptors that declare Shift_JIS, GBK or windows-1252 and name their files in it, through make,
+ * Descriptors that declare the code pages VMware products write (Shift_JIS, GBK, Big5, EUC-KR,
+ * windows-949-2000, windows-1250 to 1258, ISO-8859-x) and name their files in them, through make,
  * info, check and delete: the parent's descriptor keeps its encoding (its new extent names are
  * written in it, every other byte kept), the child declares UTF-8, the disk reads the same, and
  * delete restores every byte.
@@ -39,6 +41,9 @@ class EncodedNamesInteropTest {
         "Shift_JIS    | monolithicFlat       | 日本語 ディスク.vmdk",
         "GBK          | twoGbMaxExtentFlat   | 数据 盘.vmdk",
         "windows-1252 | twoGbMaxExtentSparse | O'Brien's café.vmdk",
+        "Big5         | twoGbMaxExtentSparse | 虛擬磁碟 資料.vmdk",
+        "EUC-KR       | monolithicFlat       | 가상 디스크.vmdk",
+        "windows-1251 | twoGbMaxExtentFlat   | Виртуальный диск.vmdk",
       })
   void splitAndFlatParentsKeepTheirEncoding(String encoding, String subformat, String name)
       throws IOException {
@@ -79,9 +84,29 @@ class EncodedNamesInteropTest {
   @ParameterizedTest(name = "{0} {1}")
   @CsvSource(
       delimiter = '|',
-      value = {"Shift_JIS | ソフト 表.vmdk", "GBK | 数据盘.vmdk", "windows-1252 | Zoë's disk.vmdk"})
+      value = {
+        "Shift_JIS        | ソフト 表～.vmdk",
+        "GBK              | 数据盘.vmdk",
+        "windows-1252     | Zoë's disk.vmdk",
+        // What VMware (ICU) reads as Big5 is code page 950: ～ and ／ are a1e3 and a1fe.
+        "Big5             | 虛擬磁碟 備份～／.vmdk",
+        "Big5             | 虛擬磁碟.vmdk",
+        "windows-1250     | Zażółć dysk.vmdk",
+        "windows-1251     | Виртуальный диск.vmdk",
+        "windows-1253     | Δίσκος.vmdk",
+        "windows-1254     | Sanal ğüşıöç.vmdk",
+        "windows-1255     | דיסק.vmdk",
+        "windows-1256     | قرص.vmdk",
+        "windows-1257     | Diskas ąčęė.vmdk",
+        "windows-1258     | Đơn ư.vmdk",
+        "EUC-KR           | 가상 디스크.vmdk",
+        // Korean Windows hosts declare code page 949 so; 똠 exists only in its extensions.
+        "windows-949-2000 | 똠방각하 디스크.vmdk",
+        "ISO-8859-2       | Łódź.vmdk",
+        "ISO-8859-15      | Œuvre €.vmdk",
+      })
   void monolithicParentsKeepTheirEncoding(String encoding, String name) throws IOException {
-    Charset charset = Charset.forName(encoding);
+    Charset charset = HostedDiskFixture.charsetOf(encoding);
     Path disk = VmdkFixture.base(name).encoding(encoding).grain(0, 0x71).writeTo(dir);
     byte[] content = read(disk);
     FolderSnapshot before = FolderSnapshot.of(dir);
@@ -96,7 +121,13 @@ class EncodedNamesInteropTest {
         .contains("encoding=\"UTF-8\"")
         .contains("parentFileNameHint=\"" + frozenName + "\"");
     assertThat(read(disk)).isEqualTo(content);
-    assertThat(Cli.run("delete", disk.toString()).code()).isZero();
+    Cli info = Cli.run("info", disk.toString());
+    assertThat(info.code()).as(info.err()).isZero();
+    assertThat(info.out()).contains(frozenName);
+    Cli check = Cli.run("check", disk.toString());
+    assertThat(check.code()).as(check.out() + check.err()).isZero();
+    Cli delete = Cli.run("delete", disk.toString());
+    assertThat(delete.code()).as(delete.err()).isZero();
     before.assertUnchanged();
   }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.vmdkdelta.testing.FolderSnapshot;
-import io.github.vmdkdelta.testing.MiniJson;
+import io.github.vmdkdelta.testing.JsonDocuments;
 import io.github.vmdkdelta.testing.Seeds;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -89,7 +89,7 @@ class InfoCheckInteropTest {
     assertThat(info.code()).as(info.err()).isZero();
     assertThat(info.err()).isEmpty();
     @SuppressWarnings("unchecked")
-    Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(info.out());
+    Map<String, Object> doc = (Map<String, Object>) JsonDocuments.parse(info.out());
     assertThat(doc)
         .containsEntry("disk", dir.resolve(leaf).toString())
         .containsEntry("complete", true)
@@ -180,7 +180,7 @@ class InfoCheckInteropTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> top =
         ((List<Map<String, Object>>)
-                ((Map<String, Object>) MiniJson.parse(info.out())).get("layers"))
+                ((Map<String, Object>) JsonDocuments.parse(info.out())).get("layers"))
             .get(0);
     assertThat(top)
         .containsEntry("zeroed_grains", 2L)
@@ -254,7 +254,7 @@ class InfoCheckInteropTest {
           @SuppressWarnings("unchecked")
           List<Map<String, Object>> layers =
               (List<Map<String, Object>>)
-                  ((Map<String, Object>) MiniJson.parse(info.out())).get("layers");
+                  ((Map<String, Object>) JsonDocuments.parse(info.out())).get("layers");
           assertThat(layers).extracting(l -> l.get("allocated_grains")).containsExactly(3L, 2L);
         });
   }

@@ -3,7 +3,7 @@ package io.github.vmdkdelta.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vmdkdelta.testing.ExternalTools;
-import io.github.vmdkdelta.testing.MiniJson;
+import io.github.vmdkdelta.testing.JsonDocuments;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -89,7 +89,7 @@ final class Qemu {
                 folder, qemuImg, "info", "--backing-chain", "--output=json", "-f", "vmdk", image)
             .expectSuccess()
             .output();
-    return (List<Map<String, Object>>) MiniJson.parse(out);
+    return (List<Map<String, Object>>) JsonDocuments.parse(out);
   }
 
   /** The CID qemu reports for an image ({@code format-specific.data.cid}). */

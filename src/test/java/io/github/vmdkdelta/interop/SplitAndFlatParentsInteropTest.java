@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
-import io.github.vmdkdelta.testing.MiniJson;
+import io.github.vmdkdelta.testing.JsonDocuments;
 import io.github.vmdkdelta.testing.QemuDisks;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -163,7 +163,7 @@ class SplitAndFlatParentsInteropTest {
     Cli info = Cli.run("info", "--json", disk.toString());
 
     assertThat(info.code()).as(info.err()).isZero();
-    Map<String, Object> doc = (Map<String, Object>) MiniJson.parse(info.out());
+    Map<String, Object> doc = (Map<String, Object>) JsonDocuments.parse(info.out());
     Map<String, Object> layer = ((List<Map<String, Object>>) doc.get("layers")).get(0);
     assertThat(layer.get("create_type")).isEqualTo(subformat);
     assertThat(((Number) layer.get("capacity_bytes")).longValue()).isEqualTo(capacity);

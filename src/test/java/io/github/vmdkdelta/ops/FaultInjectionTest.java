@@ -167,34 +167,67 @@ class FaultInjectionTest {
     failEveryPrimitive("revert", template("revert", true), REVERT);
   }
 
+  /**
+   * Crashes {@code make} at every primitive and, for each, its recovery at every primitive in turn
+   * (until a recovery runs to its end): recovering again must give what one uncrashed recovery of
+   * that crash gives, the folder as before or as after. No count is assumed: make's primitives are
+   * counted on a run that succeeds, and each recovery's are swept until one does not crash.
+   */
   @Test
   void crashDuringRecoveryIsRecoveredByTheNextRecovery() throws IOException {
     Path template = template("recovery", false);
     Map<String, String> before = FolderSnapshot.of(template).entries();
-    // Crash make just after it renamed the disk (journal written, some steps done).
-    for (int k = 1; k <= 40; k++) {
-      Path folder = copyOf(template, "twice-" + k);
-      FailAt crash = new FailAt(16, true);
-      try {
-        MAKE.run(new SafeFileOperations(crash), folder);
-      } catch (SimulatedCrash expected) {
-        // the folder now holds a journal and a half-made snapshot
-      }
-      FailAt crashRecovery = new FailAt(k, true);
-      boolean recoveryCrashed = false;
-      try {
-        new Recovery(new SafeFileOperations(crashRecovery)).recoverFolder(folder);
-      } catch (SimulatedCrash expected) {
-        recoveryCrashed = true;
-      }
-      new Recovery(new SafeFileOperations()).recoverFolder(folder);
-      assertThat(FolderSnapshot.of(folder).entries())
-          .as("recovery crashing at primitive %d, then recovered again", k)
-          .isEqualTo(before);
-      if (!recoveryCrashed) {
-        break;
+    Path reference = copyOf(template, "recovery-reference");
+    FailAt counter = new FailAt(0, false);
+    MAKE.run(new SafeFileOperations(counter), reference);
+    Map<String, String> after = FolderSnapshot.of(reference).entries();
+    int primitives = counter.count.get();
+    assertThat(primitives).as("primitives of a successful make").isGreaterThan(5);
+
+    int recoveriesCrashed = 0;
+    int rolledBack = 0;
+    for (int m = 1; m <= primitives; m++) {
+      Path once = copyOf(template, "once-" + m);
+      crashMakeAt(m, once);
+      new Recovery(new SafeFileOperations()).recoverFolder(once);
+      Map<String, String> recovered = FolderSnapshot.of(once).entries();
+      assertThat(recovered)
+          .as("make crashing at primitive %d, then recovered", m)
+          .isIn(before, after);
+      for (int k = 1; ; k++) {
+        Path folder = copyOf(template, "twice-" + m + "-" + k);
+        crashMakeAt(m, folder);
+        boolean recoveryCrashed = false;
+        try {
+          new Recovery(new SafeFileOperations(new FailAt(k, true))).recoverFolder(folder);
+        } catch (SimulatedCrash expected) {
+          recoveryCrashed = true;
+        }
+        new Recovery(new SafeFileOperations()).recoverFolder(folder);
+        assertThat(FolderSnapshot.of(folder).entries())
+            .as("make crashing at primitive %d, its recovery at %d, then recovered again", m, k)
+            .isEqualTo(recovered);
+        if (!recoveryCrashed) {
+          break;
+        }
+        recoveriesCrashed++;
+        if (recovered.equals(before)) {
+          rolledBack++;
+        }
       }
     }
+    System.out.printf(
+        "FaultInjectionTest: make has %d primitives; %d recoveries crashed (%d while rolling"
+            + " back)%n",
+        primitives, recoveriesCrashed, rolledBack);
+    assertThat(rolledBack).as("recoveries crashed while rolling a make back").isGreaterThan(5);
+  }
+
+  /** Runs make on {@code folder} with a crash at primitive {@code m}, and checks it crashed. */
+  private static void crashMakeAt(int m, Path folder) {
+    assertThatThrownBy(() -> MAKE.run(new SafeFileOperations(new FailAt(m, true)), folder))
+        .as("make crashes at primitive %d", m)
+        .isInstanceOf(SimulatedCrash.class);
   }
 
   @Test

@@ -44,6 +44,11 @@ class PowerCutTest {
 
   @TempDir Path root;
 
+  /** The disks, made once per kind (qemu-img and qemu-io runs are most of this test's time). */
+  @TempDir static Path templates;
+
+  private static final Map<String, Path> TEMPLATES = new java.util.concurrent.ConcurrentHashMap<>();
+
   @ParameterizedTest(name = "{0} on a {1} disk")
   @CsvSource({
     "make, monolithicSparse",
@@ -65,6 +70,7 @@ class PowerCutTest {
         .as("inode numbers (unix attributes) to tell renames and links from copies")
         .contains("unix");
     long seed = Long.getLong(SEED_PROPERTY, 20261202L);
+    long start = System.nanoTime();
     Path template = template(verb, subformat);
     Map<String, String> before = FolderSnapshot.of(template).entries();
     Path recorded = TestFolders.copyOf(template, root, "recorded");
@@ -151,6 +157,8 @@ class PowerCutTest {
     } finally {
       deleteFolder(stateRoot);
     }
+    summary.append(
+        String.format("  (%d ms, templates included)%n", (System.nanoTime() - start) / 1_000_000));
     System.out.print(summary);
     assertThat(violations)
         .as(
@@ -200,7 +208,18 @@ class PowerCutTest {
       new Recovery(new SafeFileOperations()).recoverFolder(folder);
     } catch (IOException | RuntimeException e) {
       String message = String.valueOf(e.getMessage()).replace(folder.toAbsolutePath() + "/", "");
-      return "recover fails (" + e.getClass().getSimpleName() + ": " + message + ")";
+      String left;
+      try {
+        left = difference(FolderSnapshot.of(folder).entries(), before, after);
+      } catch (IOException unreadable) {
+        left = "unreadable: " + unreadable.getMessage();
+      }
+      return "recover fails ("
+          + e.getClass().getSimpleName()
+          + ": "
+          + message
+          + ") and leaves the folder "
+          + left;
     }
     Map<String, String> now;
     try {
@@ -273,8 +292,17 @@ class PowerCutTest {
    * frozen by {@code make} as sd0-000000.vmdk under a delta that holds a grain of its own and one
    * over the parent's data (so that {@code commit} both overwrites and appends).
    */
-  private Path template(String verb, String subformat) throws IOException {
-    Path folder = Files.createDirectories(root.resolve("template"));
+  private static Path template(String verb, String subformat) throws IOException {
+    String kind = (verb.equals("make") ? "base-" : "delta-") + subformat;
+    Path made = TEMPLATES.get(kind);
+    if (made == null) {
+      made = makeTemplate(Files.createDirectories(templates.resolve(kind)), verb, subformat);
+      TEMPLATES.put(kind, made);
+    }
+    return made;
+  }
+
+  private static Path makeTemplate(Path folder, String verb, String subformat) throws IOException {
     Path disk = QemuDisks.base(folder, "sd0.vmdk", "1M", subformat);
     QemuDisks.write(disk, 0, 65536, 0x11);
     if (!verb.equals("make")) {

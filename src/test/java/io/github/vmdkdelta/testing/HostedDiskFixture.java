@@ -377,13 +377,19 @@ public final class HostedDiskFixture {
 
   /**
    * The charset VMware means by a declared encoding. VMware's Unicode library names Windows code
-   * page 932 {@code Shift_JIS} (open-vm-tools lib/unicode/unicodeSimpleTypes.c), whereas Java's
-   * Shift_JIS lacks cp932's extra characters (①, ～ U+FF5E, …): Java calls cp932 windows-31j.
+   * page 932 {@code Shift_JIS}, 950 {@code Big5} and 949 {@code windows-949-2000} (open-vm-tools
+   * lib/unicode/unicodeSimpleTypes.c) and converts with ICU's tables for those code pages, whereas
+   * Java's Shift_JIS and Big5 lack their extra characters (①, ～ U+FF5E, …) and Java knows no
+   * "-2000" name: Java calls them windows-31j, x-windows-950 and x-windows-949.
    */
-  static Charset charsetOf(String declared) {
-    return declared.equalsIgnoreCase("Shift_JIS")
-        ? Charset.forName("windows-31j")
-        : Charset.forName(declared);
+  public static Charset charsetOf(String declared) {
+    return switch (declared) {
+      case "Shift_JIS" -> Charset.forName("windows-31j");
+      case "Big5", "windows-950-2000" -> Charset.forName("x-windows-950");
+      case "windows-949-2000" -> Charset.forName("x-windows-949");
+      case "windows-936-2000" -> Charset.forName("GBK");
+      default -> Charset.forName(declared);
+    };
   }
 
   private void requireSparse(String what) {

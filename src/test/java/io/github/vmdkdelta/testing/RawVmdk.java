@@ -48,6 +48,16 @@ public final class RawVmdk {
     return u64(64);
   }
 
+  /** Sets the entries per grain table (header offset 44), leaving the file's layout as it is. */
+  public void setGtesPerGt(int entries) throws IOException {
+    putU32(44, entries);
+  }
+
+  /** Sets the sector of the redundant grain directory (header offset 48). */
+  public void setRgdOffset(long sector) throws IOException {
+    putU64(48, sector);
+  }
+
   /** Grain directory entry {@code i}: the sector of grain table {@code i}. */
   public long gdEntry(int i) throws IOException {
     return u32(gdOffset() * 512 + 4L * i);
@@ -173,6 +183,15 @@ public final class RawVmdk {
       f.seek(offset);
       f.readFully(b);
       return ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    }
+  }
+
+  private void putU64(long offset, long value) throws IOException {
+    byte[] b = new byte[8];
+    ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putLong(value);
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(offset);
+      f.write(b);
     }
   }
 

@@ -220,7 +220,7 @@ public final class VmdkFixture {
 
   /**
    * Declares {@code encoding="..."} and writes the descriptor text in that charset ({@code
-   * Shift_JIS} as Windows code page 932, as VMware does).
+   * Shift_JIS} as Windows code page 932, {@code Big5} as 950, as VMware does).
    */
   public VmdkFixture encoding(String charsetName) {
     this.encoding = charsetName;

@@ -194,11 +194,17 @@ class CorruptionTableTest {
         CORRUPT,
         "entries per grain table (4294967295");
     file("capacity 0", disk().header(h -> h.capacity = 0), CORRUPT, "capacity out of range (0");
+    // Above 2 TiB a disk is valid but unsupported (exit 4), unless its layout disagrees with it.
     file(
-        "capacity 2^32+1",
+        "capacity 2^32+1, directory sized for a small disk",
         disk().header(h -> h.capacity = (1L << 32) + 1),
         CORRUPT,
-        "capacity out of range (4294967297");
+        "grain directory lies outside the file");
+    file(
+        "capacity past 2^63 bytes",
+        disk().header(h -> h.capacity = Long.MAX_VALUE / 512 + 1),
+        CORRUPT,
+        "capacity out of range (18014398509481984");
     file(
         "capacity 2^64-1",
         disk().header(h -> h.capacity = -1),
