@@ -177,6 +177,12 @@ final class DiskNames {
     }
   }
 
+  /** Whether {@code name} is one of the hidden names above, which only vmdk-delta makes. */
+  static boolean isTemporary(Path name) {
+    String n = name.getFileName().toString();
+    return n.startsWith(".") && SUFFIXES.stream().anyMatch(n::endsWith);
+  }
+
   /** Refuses when a name the operation needs is taken. */
   static void requireFree(Path name, String why) throws DiskInUseException {
     if (Files.exists(name, LinkOption.NOFOLLOW_LINKS)) {

@@ -17,10 +17,10 @@ import java.util.List;
  * <p>A monolithic file is renamed and the extent line of its embedded descriptor rewritten in
  * place. A descriptor-file disk (split or flat) gets its extent files renamed to the new stem as
  * well ({@code sd0-s001.vmdk} becomes {@code sd0-000000-s001.vmdk}), so a later disk named {@code
- * sd0} cannot collide with them; its new descriptor is written in full under the new name before
- * anything is renamed, and the old descriptor file is removed only after the commit point. Extent
- * files whose names do not start with the disk's stem keep their names. The mapping is exact both
- * ways, so renaming back restores every file byte for byte.
+ * sd0} cannot collide with them; its new descriptor is written in full under a hidden name and
+ * renamed to the new name before anything else is renamed, and the old descriptor file is removed
+ * only after the commit point. Extent files whose names do not start with the disk's stem keep
+ * their names. The mapping is exact both ways, so renaming back restores every file byte for byte.
  *
  * @param steps the steps, to run in order
  * @param cleanup what to remove after the commit point
@@ -88,10 +88,16 @@ record DiskRename(
     byte[] text = layer.descriptorFile().orElseThrow().bytesWith(updated);
     Path replaced = DiskNames.replacedDescriptorName(from);
     newNames.add(replaced);
+    // Written under a hidden name first: recovery deletes a torn creation without ever taking a
+    // file under a name the user sees for one.
+    Path staged = DiskNames.newDeltaName(to);
+    newNames.add(staged);
     List<FileStep> steps = new ArrayList<>();
     steps.add(
         new FileStep.CreateFile(
-            to, new SparseFileImage(text.length, List.of(new SparseFileImage.Region(0, text)))));
+            staged,
+            new SparseFileImage(text.length, List.of(new SparseFileImage.Region(0, text)))));
+    steps.add(new FileStep.Rename(staged, to));
     steps.addAll(extentRenames);
     steps.add(new FileStep.Rename(from, replaced));
     return new DiskRename(steps, List.of(new FileStep.Delete(replaced)), newNames, renamed);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One change to a user's folder, with its exact inverse. A step that fails part-way leaves nothing
@@ -24,29 +25,60 @@ public sealed interface FileStep {
    */
   void undo(SafeFileOperations ops) throws IOException;
 
+  /**
+   * Reverses a step known to have been done (a rollback in the running process): the same as {@link
+   * #undo} but where the folder could be read either way.
+   */
+  default void undoDone(SafeFileOperations ops) throws IOException {
+    undo(ops);
+  }
+
   /** One line for {@code --dry-run} and error reports. */
   String describe();
 
   /** The step as a journal line (see {@link JournalFormat}). */
   String journalEntry();
 
-  /** Writes a new file under a name that does not exist yet. */
-  record CreateFile(Path path, SparseFileImage image) implements FileStep {
+  /**
+   * Writes a new file under a name that does not exist yet (a hidden one: a file takes a name the
+   * user sees only by a rename).
+   *
+   * @param fingerprint how to know the file again; null for a journal of an older version
+   */
+  record CreateFile(Path path, SparseFileImage image, FileFingerprint fingerprint)
+      implements FileStep {
+    CreateFile(Path path, SparseFileImage image) {
+      this(path, image, FileFingerprint.of(image));
+    }
+
     @Override
     public void apply(SafeFileOperations ops) throws IOException {
       ops.createFile(path, image);
     }
 
+    /**
+     * Deletes the file if it is the one created here, whole or as a power cut left it: a file of
+     * someone else's under the name is left alone.
+     */
     @Override
     public void undo(SafeFileOperations ops) throws IOException {
-      if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        return;
+      }
+      if (fingerprint == null || fingerprint.matchesWholeOrTorn(ops, path)) {
         ops.delete(path);
+        ops.syncFolder(DiskNames.folderOf(path));
       }
     }
 
     @Override
     public String journalEntry() {
-      return "create " + JournalFormat.name(path);
+      return "create "
+          + JournalFormat.name(path)
+          + " "
+          + fingerprint.length()
+          + " "
+          + JournalFormat.hex(fingerprint.head());
     }
 
     @Override
@@ -61,22 +93,67 @@ public sealed interface FileStep {
     }
   }
 
-  /** Renames a file, never replacing another. */
-  record Rename(Path from, Path to) implements FileStep {
+  /**
+   * Renames a file, never replacing another.
+   *
+   * @param created how to know the file, when an earlier step of the plan created it; else null
+   */
+  record Rename(Path from, Path to, FileFingerprint created) implements FileStep {
+    Rename(Path from, Path to) {
+      this(from, to, null);
+    }
+
     @Override
     public void apply(SafeFileOperations ops) throws IOException {
       ops.renameNoReplace(from, to);
     }
 
+    /**
+     * Decides from the folder, not from the journal, whose marks may be ahead of what a power cut
+     * kept: a rename never replaces, so {@code from} and {@code to} both present as two files means
+     * it did not happen; as one file (two names) it stopped between link and unlink; {@code to}
+     * alone is the file renamed, unless it is not the file an earlier step created under {@code
+     * from} (that creation was lost, and {@code to} is the user's).
+     */
     @Override
     public void undo(SafeFileOperations ops) throws IOException {
       boolean fromExists = Files.exists(from, LinkOption.NOFOLLOW_LINKS);
       boolean toExists = Files.exists(to, LinkOption.NOFOLLOW_LINKS);
-      if (toExists && !fromExists) {
-        ops.renameNoReplace(to, from);
-      } else if (!fromExists) {
+      if (fromExists && toExists) {
+        if (Files.isSameFile(from, to)) {
+          ops.delete(to);
+          ops.syncFolder(DiskNames.folderOf(to));
+        } else if (DiskNames.isTemporary(to)) {
+          // Only this operation makes its temporary names: the rename happened, and another
+          // program took the old name since.
+          throw taken();
+        }
+      } else if (toExists) {
+        if (created == null || created.matches(ops, to)) {
+          ops.renameNoReplace(to, from);
+        }
+      } else if (!fromExists && created == null) {
         throw new IOException("cannot undo rename " + from + " -> " + to + ": neither exists");
       }
+    }
+
+    @Override
+    public void undoDone(SafeFileOperations ops) throws IOException {
+      if (Files.exists(from, LinkOption.NOFOLLOW_LINKS)
+          && Files.exists(to, LinkOption.NOFOLLOW_LINKS)
+          && !Files.isSameFile(from, to)) {
+        throw taken();
+      }
+      undo(ops);
+    }
+
+    private IOException taken() {
+      return new java.nio.file.FileAlreadyExistsException(
+          from.toString(),
+          null,
+          "another program created this name while vmdk-delta had renamed the file to "
+              + to.getFileName()
+              + "; move that file away and run vmdk-delta recover");
     }
 
     @Override
@@ -90,8 +167,22 @@ public sealed interface FileStep {
     }
   }
 
-  /** Rewrites bytes of a file in place (an embedded descriptor). */
-  record Rewrite(Path path, ByteRewrite change, String what) implements FileStep {
+  /**
+   * Rewrites bytes of a file in place (an embedded descriptor).
+   *
+   * @param formerNames the names the file had earlier in the plan, latest first: where undo looks
+   *     for it when a rename before the rewrite was lost
+   */
+  record Rewrite(Path path, ByteRewrite change, String what, List<Path> formerNames)
+      implements FileStep {
+    Rewrite(Path path, ByteRewrite change, String what) {
+      this(path, change, what, List.of());
+    }
+
+    public Rewrite {
+      formerNames = List.copyOf(formerNames);
+    }
+
     @Override
     public void apply(SafeFileOperations ops) throws IOException {
       try {
@@ -106,17 +197,33 @@ public sealed interface FileStep {
       }
     }
 
+    /**
+     * Writes the old bytes back into whichever of the file's names holds the new ones, or a torn
+     * mix of old and new sectors: the rewrite is forced, a rename before it may not have been. The
+     * bytes are a whole descriptor, with the disk's CID, so no other file matches them.
+     */
     @Override
     public void undo(SafeFileOperations ops) throws IOException {
-      if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-        // Only a repeated recovery sees this: undoing a later step already renamed the file back,
-        // and undo runs in reverse, so this rewrite was undone before that.
-        return;
+      boolean found = false;
+      List<Path> names = new java.util.ArrayList<>(List.of(path));
+      names.addAll(formerNames);
+      byte[] before = change.before();
+      byte[] after = change.after();
+      for (Path name : names) {
+        if (!Files.exists(name, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        found = true;
+        byte[] now = ops.read(name, change.offset(), before.length);
+        if (Arrays.equals(now, before)) {
+          return;
+        }
+        if (isOldOrNewBySector(now, before, after, change.offset())) {
+          ops.rewrite(name, change.offset(), before);
+          return;
+        }
       }
-      byte[] now = ops.read(path, change.offset(), change.before().length);
-      if (Arrays.equals(now, change.after())) {
-        ops.rewrite(path, change.offset(), change.before());
-      } else if (!Arrays.equals(now, change.before())) {
+      if (found) {
         throw new IOException(
             "cannot undo rewrite of "
                 + what
@@ -125,6 +232,26 @@ public sealed interface FileStep {
                 + ": the bytes were changed by"
                 + " something else");
       }
+      // Nowhere: only a repeated recovery sees this, after undoing a later step renamed the file
+      // back (undo runs in reverse, so this rewrite was undone before that).
+    }
+
+    private static boolean isOldOrNewBySector(
+        byte[] now, byte[] before, byte[] after, long offset) {
+      if (now.length != before.length) {
+        return false;
+      }
+      // Sectors of the file, not of the array: the range need not start on a sector.
+      int at = 0;
+      while (at < now.length) {
+        int end = (int) Math.min(now.length, at + 512 - (offset + at) % 512);
+        if (!Arrays.equals(now, at, end, before, at, end)
+            && !Arrays.equals(now, at, end, after, at, end)) {
+          return false;
+        }
+        at = end;
+      }
+      return true;
     }
 
     @Override

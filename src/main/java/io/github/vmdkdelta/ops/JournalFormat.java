@@ -20,7 +20,7 @@ import java.util.Set;
  * <pre>
  * vmdk-delta journal 1
  * operation make sd0.vmdk
- * step create .sd0.vmdk.vmdk-delta-new
+ * step create .sd0.vmdk.vmdk-delta-new &lt;length&gt; &lt;hex of its first 4 KiB&gt;
  * step rename sd0.vmdk sd0-000000.vmdk
  * step rewrite sd0-000000.vmdk 512 &lt;hex before&gt; &lt;hex after&gt; extent%20file%20name
  * step sync-folder
@@ -86,12 +86,20 @@ final class JournalFormat {
   }
 
   /**
-   * Reads a journal. Lines after a torn last line are ignored: a journal cut short before {@code
-   * plan-end} means no step was started, one cut before {@code committed} means not committed.
+   * Reads a journal. Lines after a torn last line are ignored, and so is everything from the first
+   * line a torn append left a hole in (each append is forced before anything else happens, so only
+   * the last can be torn): a journal cut short before {@code plan-end} means no step was started,
+   * one cut before {@code committed} means not committed.
    *
    * @throws IllegalArgumentException when the text is not a journal of this format
    */
   static Content parse(String text, Path folder) {
+    // Our lines never hold a NUL (names are escaped): one marks sectors of the last append that
+    // a power cut kept from the device (they read as zeros), and so the end of what counts.
+    int nul = text.indexOf('\0');
+    if (nul >= 0) {
+      text = text.substring(0, text.lastIndexOf('\n', nul) + 1);
+    }
     String[] lines = text.split("\n", -1);
     if ((MAGIC + "\n").startsWith(text) || (lines.length == 2 && lines[0].equals(MAGIC))) {
       // Cut short while its first lines were written: no plan, so no step was started.
@@ -139,7 +147,9 @@ final class JournalFormat {
     return switch (f[0]) {
       case "create" ->
           new FileStep.CreateFile(
-              folder.resolve(unescape(f[1])), new SparseFileImage(0, List.of()));
+              folder.resolve(unescape(f[1])),
+              new SparseFileImage(0, List.of()),
+              f.length > 3 ? new FileFingerprint(Long.parseLong(f[2]), HEX.parseHex(f[3])) : null);
       case "rename" ->
           new FileStep.Rename(folder.resolve(unescape(f[1])), folder.resolve(unescape(f[2])));
       case "rewrite" ->

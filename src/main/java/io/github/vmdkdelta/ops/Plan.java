@@ -1,5 +1,6 @@
 package io.github.vmdkdelta.ops;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,11 +14,40 @@ import java.util.List;
  */
 public record Plan(List<FileStep> steps, List<FileStep> cleanup) {
   public Plan {
-    steps = List.copyOf(steps);
+    steps = linked(steps);
     cleanup = List.copyOf(cleanup);
     if (steps.stream().anyMatch(s -> s instanceof FileStep.Delete)) {
       throw new IllegalArgumentException("a delete is not reversible: put it in cleanup");
     }
+  }
+
+  /**
+   * The steps, each told what recovery needs to know of the others: a rename of a file an earlier
+   * step created gets that file's fingerprint, a rewrite the names its file had before.
+   */
+  private static List<FileStep> linked(List<FileStep> steps) {
+    List<FileStep> linked = new ArrayList<>(steps);
+    for (int i = 0; i < linked.size(); i++) {
+      if (linked.get(i) instanceof FileStep.Rename r && r.created() == null) {
+        for (int j = i - 1; j >= 0; j--) {
+          if (linked.get(j) instanceof FileStep.CreateFile c && c.path().equals(r.from())) {
+            linked.set(i, new FileStep.Rename(r.from(), r.to(), c.fingerprint()));
+            break;
+          }
+        }
+      } else if (linked.get(i) instanceof FileStep.Rewrite w && w.formerNames().isEmpty()) {
+        List<Path> former = new ArrayList<>();
+        Path name = w.path();
+        for (int j = i - 1; j >= 0; j--) {
+          if (linked.get(j) instanceof FileStep.Rename r && r.to().equals(name)) {
+            name = r.from();
+            former.add(name);
+          }
+        }
+        linked.set(i, new FileStep.Rewrite(w.path(), w.change(), w.what(), former));
+      }
+    }
+    return List.copyOf(linked);
   }
 
   /** One line per step, for {@code --dry-run}. */

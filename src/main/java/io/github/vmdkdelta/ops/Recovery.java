@@ -116,9 +116,10 @@ public final class Recovery {
       return "completed";
     }
     List<FileStep> steps = content.plan().steps();
-    // The step after the last one marked done may have run (its mark not yet written).
-    int upTo = Math.min(content.lastDone() + 1, steps.size() - 1);
-    Transaction.undo(ops, journal, steps, upTo, content.undone());
+    // Every step, not only up to the one after the last marked done: each undo decides from the
+    // folder, and does nothing where its step left no trace, so marks a power cut made wrong (or a
+    // file system that orders nothing) cannot mislead it.
+    Transaction.undo(ops, journal, steps, steps.size() - 1, content.undone());
     return "rolled back";
   }
 

@@ -62,9 +62,9 @@ public record RecoveryPreview(Path disk, String operation, String action, List<S
       }
     } else {
       action = "roll back";
-      // As Recovery undoes: the step after the last one marked done may have run.
+      // As Recovery undoes: every step, each only where the folder shows it was done.
       List<FileStep> all = content.plan().steps();
-      int upTo = Math.min(content.lastDone() + 1, all.size() - 1);
+      int upTo = all.size() - 1;
       for (int i = upTo; i >= 0; i--) {
         if (!content.undone().contains(i)) {
           steps.add("undo, where it was done: " + all.get(i).describe());

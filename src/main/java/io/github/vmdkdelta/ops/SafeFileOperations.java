@@ -7,6 +7,7 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ import java.util.Locale;
 
 /**
  * The one layer through which vmdk-delta changes a user's folder. Every primitive is durable when
- * it returns (data forced to the device) and never replaces an existing file. Each calls the {@link
+ * it returns (data forced to the device; a creation or a rename forced into its folder too, since a
+ * power cut may otherwise lose it, or land it before an earlier one) and never replaces an existing
+ * file. Only {@link #delete} leaves its folder to be synced by the caller. Each calls the {@link
  * FaultInjector} first, so tests can fail any of them.
  */
 public final class SafeFileOperations {
@@ -24,6 +27,16 @@ public final class SafeFileOperations {
       System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
 
   private final FaultInjector faults;
+  private final HardLinks links;
+  private final RenameCapability renames;
+
+  /** Makes a hard link {@code link} to {@code existing}; tests put a file system without links. */
+  @FunctionalInterface
+  interface HardLinks {
+    HardLinks FILES = (link, existing) -> Files.createLink(link, existing);
+
+    void link(Path link, Path existing) throws IOException;
+  }
 
   /** Operations on the real file system, with no injected faults. */
   public SafeFileOperations() {
@@ -32,17 +45,25 @@ public final class SafeFileOperations {
 
   /** Operations that consult {@code faults} before each primitive. */
   public SafeFileOperations(FaultInjector faults) {
+    this(faults, HardLinks.FILES, new RenameCapability());
+  }
+
+  SafeFileOperations(FaultInjector faults, HardLinks links, RenameCapability renames) {
     this.faults = faults;
+    this.links = links;
+    this.renames = renames;
   }
 
   /** The same operations with no injected faults, for rollback. */
   SafeFileOperations withoutFaults() {
-    return faults == FaultInjector.NONE ? this : new SafeFileOperations();
+    return faults == FaultInjector.NONE
+        ? this
+        : new SafeFileOperations(FaultInjector.NONE, links, renames);
   }
 
   /**
-   * Creates a new file with the given content and forces it to disk; a failure removes what was
-   * created.
+   * Creates a new file with the given content and forces it and its folder entry to disk; a failure
+   * removes what was created.
    *
    * @throws FileAlreadyExistsException when {@code path} exists
    */
@@ -63,9 +84,15 @@ public final class SafeFileOperations {
       file.setLength(image.length());
       faults.before("force", path);
       ch.force(true);
+      file.close();
+      // By POSIX a new file's name is durable only once its folder is forced.
+      syncFolder(path.toAbsolutePath().getParent());
     } catch (IOException | RuntimeException e) {
       try {
-        Files.deleteIfExists(path);
+        // Synced too: else the removal could be lost while the journal's removal is not.
+        if (Files.deleteIfExists(path)) {
+          withoutFaults().syncFolder(path.toAbsolutePath().getParent());
+        }
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
@@ -87,17 +114,65 @@ public final class SafeFileOperations {
   }
 
   /**
-   * Renames a file within its folder, refusing to replace an existing one.
+   * Renames a file within its folder, refusing atomically to replace an existing one, and makes the
+   * rename durable (folder forced) before returning.
+   *
+   * <p>{@code Files.move} is {@code rename(2)} on POSIX, which replaces a file created after any
+   * check: there the rename is a hard link to the new name (which fails atomically when the name
+   * exists), the folder forced, then the removal of the old name and the folder forced again, so
+   * that a power cut leaves the file under one name or both, never none. Where {@code Files.move}
+   * itself refuses atomically (the Windows provider: MoveFileEx without REPLACE_EXISTING) it is
+   * used. Where the file system has no hard links (FAT, exFAT: detected by trying, once per file
+   * store) the fallback is a check then a move, with a window of microseconds in which a file
+   * another program creates under {@code to} would be replaced.
    *
    * @throws FileAlreadyExistsException when {@code to} exists
    */
   public void renameNoReplace(Path from, Path to) throws IOException {
     faults.before("rename", from);
+    Path folder = from.toAbsolutePath().getParent();
+    if (RenameCapability.moveRefusesAtomically(folder) || !renames.hasHardLinks(folder)) {
+      moveUnlessExists(from, to);
+      syncFolder(folder);
+      return;
+    }
+    try {
+      links.link(to, from);
+    } catch (FileAlreadyExistsException e) {
+      throw new FileAlreadyExistsException(to.toString(), null, "rename target exists");
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      if (!renames.noHardLinks(folder, e)) {
+        throw e;
+      }
+      moveUnlessExists(from, to);
+      syncFolder(folder);
+      return;
+    }
+    try {
+      // Both names durable before the old one goes: reordered on the device, the removal alone
+      // would leave the file with no name.
+      syncFolder(folder);
+      faults.before("unlink", from);
+      Files.delete(from);
+    } catch (IOException | RuntimeException e) {
+      try {
+        if (Files.isSameFile(from, to)) {
+          Files.delete(to);
+        }
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+    syncFolder(folder);
+  }
+
+  private static void moveUnlessExists(Path from, Path to) throws IOException {
     if (Files.exists(to, LinkOption.NOFOLLOW_LINKS)) {
       throw new FileAlreadyExistsException(to.toString(), null, "rename target exists");
     }
-    // Without REPLACE_EXISTING, Files.move fails with FileAlreadyExistsException when the target
-    // exists; the check above gives the same result with a clearer message.
+    // Without REPLACE_EXISTING, Files.move refuses a target that exists when it looks; on POSIX
+    // that look and the rename are two system calls (the residual window documented above).
     Files.move(from, to);
   }
 

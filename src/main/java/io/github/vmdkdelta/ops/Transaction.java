@@ -37,16 +37,22 @@ final class Transaction {
     for (int i = 0; i < steps.size(); i++) {
       try {
         steps.get(i).apply(ops);
+      } catch (IOException | RuntimeException e) {
+        // A creation that failed removed what it made; a file under its name is someone else's.
+        rollBack(journal, steps, steps.get(i) instanceof FileStep.CreateFile ? i - 1 : i, i, e);
+        throw e;
+      }
+      try {
         journal.markDone(i);
       } catch (IOException | RuntimeException e) {
-        rollBack(journal, steps, i, e);
+        rollBack(journal, steps, i, i + 1, e);
         throw e;
       }
     }
     try {
       journal.markCommitted();
     } catch (IOException | RuntimeException e) {
-      rollBack(journal, steps, steps.size() - 1, e);
+      rollBack(journal, steps, steps.size() - 1, steps.size(), e);
       throw e;
     }
     // Past the commit point the operation has happened: failures are only warnings, and a journal
@@ -83,20 +89,39 @@ final class Transaction {
       int upTo,
       java.util.Set<Integer> alreadyUndone)
       throws IOException {
+    undo(ops, journal, steps, upTo, alreadyUndone, -1);
+  }
+
+  /** {@link #undo}, knowing that steps up to {@code lastDone} were done. */
+  private static void undo(
+      SafeFileOperations ops,
+      Journal journal,
+      List<FileStep> steps,
+      int upTo,
+      java.util.Set<Integer> alreadyUndone,
+      int lastDone)
+      throws IOException {
     for (int i = upTo; i >= 0; i--) {
       if (!alreadyUndone.contains(i)) {
-        steps.get(i).undo(ops);
+        if (i <= lastDone) {
+          steps.get(i).undoDone(ops);
+        } else {
+          steps.get(i).undo(ops);
+        }
         journal.markUndone(i);
       }
     }
   }
 
-  /** Undoes steps {@code failed} down to 0 and removes the journal, or keeps it for recovery. */
-  private void rollBack(Journal journal, List<FileStep> steps, int failed, Exception cause)
+  /**
+   * Undoes steps {@code upTo} down to 0 (those before {@code done} known done) and removes the
+   * journal, or keeps it for recovery.
+   */
+  private void rollBack(Journal journal, List<FileStep> steps, int upTo, int done, Exception cause)
       throws RollbackFailedException {
     SafeFileOperations undo = ops.withoutFaults();
     try {
-      undo(undo, journal.withOperations(undo), steps, failed, java.util.Set.of());
+      undo(undo, journal.withOperations(undo), steps, upTo, java.util.Set.of(), done - 1);
       journal.withOperations(undo).remove();
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);

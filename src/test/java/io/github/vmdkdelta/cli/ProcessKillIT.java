@@ -157,19 +157,31 @@ class ProcessKillIT {
     Path folder = template(false);
     Path disk = folder.resolve("sd0.vmdk");
     Path logA = root.resolve("a.log");
-    // A pauses while it holds the journal (its second file change is writing the journal).
+    // A pauses while it holds the journal (created and locked, before its first write), until B
+    // has run: a latch on A's own word, not a sleep that a slow start of B could outlast.
+    Path resume = root.resolve("resume-a");
     Process a =
         ToolProcess.start(
-            List.of("-Dvmdk-delta.test.pauseAtIo=2", "-Dvmdk-delta.test.pauseMillis=4000"),
+            List.of(
+                "-Dvmdk-delta.test.pauseBefore=write:.vmdk-delta-journal",
+                "-Dvmdk-delta.test.resumeWhen=" + resume),
             logA,
             "make",
             disk.toString());
-    Path journal = folder.resolve(".vmdk-delta-journal");
-    for (int i = 0; i < 200 && !Files.exists(journal); i++) {
-      Thread.sleep(25);
+    ExternalTools.Result b;
+    try {
+      for (long deadline = System.nanoTime() + 60_000_000_000L;
+          !Files.readString(logA).contains("vmdk-delta.test: paused")
+              && a.isAlive()
+              && System.nanoTime() - deadline < 0; ) {
+        Thread.sleep(10);
+      }
+      assertThat(Files.readString(logA)).as("A paused holding the journal").contains("paused");
+      assertThat(folder.resolve(".vmdk-delta-journal")).as("A holds the journal").exists();
+      b = ToolProcess.run(List.of(), "make", disk.toString());
+    } finally {
+      Files.write(resume, new byte[0]);
     }
-    assertThat(journal).as("A holds the journal").exists();
-    var b = ToolProcess.run(List.of(), "make", disk.toString());
     assertThat(a.waitFor()).as(Files.readString(logA)).isZero();
     assertThat(b.exitCode()).as(b.output()).isEqualTo(7);
     assertThat(b.output()).contains("another vmdk-delta");
