@@ -2,9 +2,11 @@ package io.github.vmdkdelta.ops;
 
 import io.github.vmdkdelta.vmdk.ByteRewrite;
 import io.github.vmdkdelta.vmdk.SparseFileImage;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -93,6 +95,21 @@ final class JournalFormat {
    *
    * @throws IllegalArgumentException when the text is not a journal of this format
    */
+  /**
+   * Reads and parses the journal file {@code journal} of {@code folder}.
+   *
+   * @throws IOException when it cannot be read or parsed: then nothing may be touched
+   */
+  static Content read(Path journal, Path folder) throws IOException {
+    String text = new String(Files.readAllBytes(journal), StandardCharsets.UTF_8);
+    try {
+      return parse(text, folder);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(
+          journal + ": journal unreadable (" + e.getMessage() + "); not touching anything");
+    }
+  }
+
   static Content parse(String text, Path folder) {
     // Our lines never hold a NUL (names are escaped): one marks sectors of the last append that
     // a power cut kept from the device (they read as zeros), and so the end of what counts.

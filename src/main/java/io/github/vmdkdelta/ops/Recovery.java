@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -82,14 +81,7 @@ public final class Recovery {
       if (tryLock(ch) == null) {
         throw running(JournalStatus.withOperation(JournalStatus.State.RUNNING, journal), journal);
       }
-      String text = new String(Files.readAllBytes(journal), StandardCharsets.UTF_8);
-      JournalFormat.Content content;
-      try {
-        content = JournalFormat.parse(text, folder);
-      } catch (IllegalArgumentException e) {
-        throw new IOException(
-            journal + ": journal unreadable (" + e.getMessage() + "); not touching anything");
-      }
+      JournalFormat.Content content = JournalFormat.read(journal, folder);
       String outcome;
       try {
         outcome = undoOrComplete(content, Journal.reopened(ops, journal, ch));

@@ -2,7 +2,6 @@ package io.github.vmdkdelta.ops;
 
 import io.github.vmdkdelta.vmdk.DiskInUseException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,14 +39,7 @@ public record RecoveryPreview(Path disk, String operation, String action, List<S
       throw new DiskInUseException(
           journal, "journal", status.describe() + "; wait for it to finish");
     }
-    String text = new String(Files.readAllBytes(journal), StandardCharsets.UTF_8);
-    JournalFormat.Content content;
-    try {
-      content = JournalFormat.parse(text, absolute);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(
-          journal + ": journal unreadable (" + e.getMessage() + "); not touching anything");
-    }
+    JournalFormat.Content content = JournalFormat.read(journal, absolute);
     List<String> steps = new ArrayList<>();
     String action;
     if (!content.planComplete()) {
