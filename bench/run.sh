@@ -490,8 +490,10 @@ median() { local s; s=$(stats "$1"); echo "${s%% *}"; }
 
 # num1000 N: the integer N divided by 1000, with 2 decimals below 10, 1 below 100, none above.
 num1000() {
-  local n=$1 d
-  printf -v d '%d.%03d' $((n / 1000)) $((n % 1000))
+  local n=$1 sign= d
+  # A difference of medians may be negative (a dry run measured faster than --version).
+  if ((n < 0)); then sign=-; n=$((-n)); fi
+  printf -v d '%s%d.%03d' "$sign" $((n / 1000)) $((n % 1000))
   if ((n < 10000)); then printf '%.2f\n' "$d"; elif ((n < 100000)); then printf '%.1f\n' "$d"; else printf '%.0f\n' "$d"; fi
 }
 ms() { num1000 "$1"; } # microseconds, shown in ms
