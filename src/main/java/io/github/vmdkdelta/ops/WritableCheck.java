@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -26,51 +24,16 @@ final class WritableCheck {
    * @throws FileSystemException naming the first file that cannot be changed, and why
    */
   static void require(SafeFileOperations ops, Plan plan) throws IOException {
-    // Steps name files by the names they have when the step runs: follow the renames back to the
-    // file that has that name now (a commit rewrites the parent's descriptor under the delta's
-    // name). A file written in place needs write access; one only renamed or deleted, the folder's.
-    Map<Path, Path> now = new HashMap<>();
-    Map<Path, String> written = new LinkedHashMap<>();
-    Map<Path, String> moved = new LinkedHashMap<>();
-    for (FileStep step : plan.steps()) {
-      if (step instanceof FileStep.Rewrite r) {
-        note(written, fileNow(now, r.path()), "to rewrite its " + r.what() + " in place");
-      } else if (step instanceof FileStep.Merge m) {
-        note(written, fileNow(now, m.parent()), "to merge the delta into it");
-      } else if (step instanceof FileStep.Rename r) {
-        Path file = fileNow(now, r.from());
-        note(moved, file, "to rename it");
-        now.put(r.to(), file);
-        now.put(r.from(), CREATED);
-      } else if (step instanceof FileStep.CreateFile c) {
-        now.put(c.path(), CREATED);
-      }
-    }
-    for (FileStep step : plan.cleanup()) {
-      if (step instanceof FileStep.Delete d) {
-        note(moved, fileNow(now, d.path()), "to delete it");
-      }
-    }
+    // A file written in place needs write access; one only renamed or deleted, the folder's.
+    PlanFiles files = PlanFiles.of(plan);
+    Map<Path, String> written = files.written();
     for (Map.Entry<Path, String> e : written.entrySet()) {
       check(ops, e.getKey(), e.getValue(), true);
     }
-    for (Map.Entry<Path, String> e : moved.entrySet()) {
+    for (Map.Entry<Path, String> e : files.moved().entrySet()) {
       if (!written.containsKey(e.getKey())) {
         check(ops, e.getKey(), e.getValue(), false);
       }
-    }
-  }
-
-  /** Stands for a name that holds no file of the folder as it is now (made or freed by a step). */
-  private static final Path CREATED = Path.of("");
-
-  private static Path fileNow(Map<Path, Path> now, Path name) {
-    return now.getOrDefault(name, name);
-  }
-
-  private static void note(Map<Path, String> files, Path file, String why) {
-    if (file != CREATED) {
-      files.putIfAbsent(file, why);
     }
   }
 
