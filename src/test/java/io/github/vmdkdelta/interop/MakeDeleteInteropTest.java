@@ -211,10 +211,16 @@ class MakeDeleteInteropTest {
     int end = textEnd(file, DESCRIPTOR_START, DESCRIPTOR_END);
     String text =
         new String(file, DESCRIPTOR_START, end - DESCRIPTOR_START, StandardCharsets.ISO_8859_1);
-    String shorter = text.replaceFirst("(?m)^CID=[0-9a-f]{8}$", "CID=" + cid);
-    assertThat(shorter).isNotEqualTo(text);
-    byte[] written = (shorter + "\0").getBytes(StandardCharsets.ISO_8859_1);
-    System.arraycopy(written, 0, file, DESCRIPTOR_START, written.length);
+    // qemu's own write left a CID of 8 digits or fewer (no leading zeros): make it 8 first, so
+    // that the shorter one below always leaves stale bytes.
+    String eight = text.replaceFirst("(?m)^CID=[0-9a-f]{1,8}$", "CID=a1b2c3d4");
+    assertThat(eight).contains("\nCID=a1b2c3d4\n");
+    String shorter = eight.replaceFirst("(?m)^CID=a1b2c3d4$", "CID=" + cid);
+    assertThat(cid.length()).isLessThan(8);
+    for (String t : new String[] {eight, shorter}) {
+      byte[] written = (t + "\0").getBytes(StandardCharsets.ISO_8859_1);
+      System.arraycopy(written, 0, file, DESCRIPTOR_START, written.length);
+    }
     Files.write(disk, file);
   }
 
