@@ -2,6 +2,8 @@ package io.github.vmdkdelta.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vmdkdelta.ops.DeleteDelta;
+import io.github.vmdkdelta.ops.MakeDelta;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
 import io.github.vmdkdelta.testing.QemuDisks;
@@ -13,14 +15,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills the real vmdk-delta process before each of its file changes in turn, then recovers from a
- * fresh process: the folder must hold the disk as before, or a complete, valid snapshot.
+ * Kills the real vmdk-delta process before chosen file changes (the first, middle and last, and the
+ * first of each kind: {@link KillPoints}; every change is swept in-process by FaultInjectionTest),
+ * then recovers from a fresh process: the folder must hold the disk as before, or a complete, valid
+ * snapshot.
  */
 class ProcessKillIT {
   @TempDir Path root;
@@ -40,13 +45,21 @@ class ProcessKillIT {
     return TestFolders.copyOf(template, root, name);
   }
 
+  private static final KillPoints.Operation MAKE =
+      (ops, folder) -> new MakeDelta(ops, new SplittableRandom(1)).run(folder.resolve("sd0.vmdk"));
+  private static final KillPoints.Operation DELETE =
+      (ops, folder) -> new DeleteDelta(ops).run(folder.resolve("sd0.vmdk"));
+
   @Test
-  void makeKilledAtEveryStepIsRecovered() throws IOException {
+  void makeKilledAtEachKindOfStepIsRecovered() throws IOException {
     Path template = template(false);
     Path raw = QemuDisks.toRaw(template.resolve("sd0.vmdk"), root.resolve("before.raw"));
     Map<String, String> before = FolderSnapshot.of(template).entries();
+    KillPoints points = KillPoints.record(template, root, "record-make", MAKE);
+    assertThat(points.count()).as("file changes of make").isGreaterThan(10);
     int newStates = 0;
-    for (int k = 1; ; k++) {
+    System.out.println("ProcessKillIT: " + points);
+    for (int k : points.chosen()) {
       Path folder = copyOf(template, "make-" + k);
       Path disk = folder.resolve("sd0.vmdk");
       var killed =
@@ -60,23 +73,51 @@ class ProcessKillIT {
         assertValidSnapshot(folder, raw);
         newStates++;
       }
-      if (killed.exitCode() != TestHooks.HALT_STATUS) {
-        killed.expectSuccess();
-        assertThat(k).as("file changes of make").isGreaterThan(10);
-        break;
-      }
+      points.expect(k, killed);
     }
     assertThat(newStates).as("kills after the commit point complete the snapshot").isPositive();
   }
 
+  /**
+   * make killed at its middle file change, then its recovery killed at its first: the next recovery
+   * leaves what one recovery left alone (every recovery point is swept in-process by
+   * FaultInjectionTest.crashDuringRecoveryIsRecoveredByTheNextRecovery).
+   */
   @Test
-  void deleteKilledAtEveryStepIsRecovered() throws IOException {
+  void recoveryKilledIsRecoveredByTheNextRecovery() throws IOException {
+    Path template = template(false);
+    int middle = KillPoints.record(template, root, "record-recovery", MAKE).middle();
+    Path crashed = copyOf(template, "recovery-crashed");
+    var killed =
+        ToolProcess.run(
+            List.of("-Dvmdk-delta.test.haltAtIo=" + middle),
+            "make",
+            crashed.resolve("sd0.vmdk").toString());
+    assertThat(killed.exitCode()).as(killed.output()).isEqualTo(TestHooks.HALT_STATUS);
+    Path once = copyOf(crashed, "recovery-once");
+    ToolProcess.run(List.of(), "recover", once.toString()).expectSuccess();
+    Path twice = copyOf(crashed, "recovery-twice");
+    var halted =
+        ToolProcess.run(List.of("-Dvmdk-delta.test.haltAtIo=1"), "recover", twice.toString());
+    assertThat(halted.exitCode())
+        .as("recovery halted at its first file change: %s", halted.output())
+        .isEqualTo(TestHooks.HALT_STATUS);
+    ToolProcess.run(List.of(), "recover", twice.toString()).expectSuccess();
+    assertThat(FolderSnapshot.of(twice).entries())
+        .as("recovered after a killed recovery, as after one recovery")
+        .isEqualTo(FolderSnapshot.of(once).entries());
+  }
+
+  @Test
+  void deleteKilledAtEachKindOfStepIsRecovered() throws IOException {
     Path template = template(true);
     Path rawBefore = QemuDisks.toRaw(template.resolve("sd0.vmdk"), root.resolve("with.raw"));
     Path rawParent =
         QemuDisks.toRaw(template.resolve("sd0-000000.vmdk"), root.resolve("parent.raw"));
     Map<String, String> before = FolderSnapshot.of(template).entries();
-    for (int k = 1; ; k++) {
+    KillPoints points = KillPoints.record(template, root, "record-delete", DELETE);
+    System.out.println("ProcessKillIT: " + points);
+    for (int k : points.chosen()) {
       Path folder = copyOf(template, "delete-" + k);
       Path disk = folder.resolve("sd0.vmdk");
       var killed =
@@ -89,15 +130,12 @@ class ProcessKillIT {
         assertThat(now.keySet()).as("kill at %d", k).isEqualTo(Set.of("sd0.vmdk"));
         compare(folder, "sd0.vmdk", rawParent);
       }
-      if (killed.exitCode() != TestHooks.HALT_STATUS) {
-        killed.expectSuccess();
-        break;
-      }
+      points.expect(k, killed);
     }
   }
 
   @Test
-  void makeAndDeleteOfASplitDiskKilledAtEveryStepLeaveOneStateOrTheOther() throws IOException {
+  void makeAndDeleteOfASplitDiskKilledAtEachKindOfStepLeaveOneStateOrTheOther() throws IOException {
     Path template = Files.createDirectories(root.resolve("t-split"));
     Path original = QemuDisks.base(template, "sd0.vmdk", "64M", "twoGbMaxExtentSparse");
     QemuDisks.write(original, 0, 65536, 0x33);
@@ -113,7 +151,11 @@ class ProcessKillIT {
       Path start = verb.equals("make") ? template : made;
       Map<String, String> from = verb.equals("make") ? before : after;
       Map<String, String> to = verb.equals("make") ? after : before;
-      for (int k = 1; ; k++) {
+      KillPoints points =
+          KillPoints.record(
+              start, root, "record-split-" + verb, verb.equals("make") ? MAKE : DELETE);
+      System.out.println("ProcessKillIT: " + points);
+      for (int k : points.chosen()) {
         Path folder = copyOf(start, "split-" + verb + "-" + k);
         var killed =
             ToolProcess.run(
@@ -130,10 +172,7 @@ class ProcessKillIT {
         } else {
           assertThat(now).as("%s killed at %d, then recovered", verb, k).isIn(from, to);
         }
-        if (killed.exitCode() != TestHooks.HALT_STATUS) {
-          killed.expectSuccess();
-          break;
-        }
+        points.expect(k, killed);
       }
     }
   }
