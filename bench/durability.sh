@@ -19,8 +19,10 @@
 # qemu-io. Needs bash 5, java, qemu-img, qemu-io, strace (for the counts; skipped without it).
 set -euo pipefail
 export LC_ALL=C
+# shellcheck source=bench/lib.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$BENCH_ROOT
 BEFORE=
 AFTER=$ROOT/target/vmdk-delta.jar
 BEFORE_LABEL=before
@@ -28,34 +30,18 @@ AFTER_LABEL=after
 RUNS=15
 WORK_PARENT=
 OUT=$ROOT/docs/benchmarks.md
-
-die() { printf 'bench/durability.sh: %s\n' "$*" >&2; exit 1; }
-say() { printf '== [%ss] %s\n' "$SECONDS" "$*" >&2; }
-
-while [ $# -gt 0 ]; do
-  case $1 in
-    --before) BEFORE=$2; shift 2 ;;
-    --after) AFTER=$2; shift 2 ;;
-    --before-label) BEFORE_LABEL=$2; shift 2 ;;
-    --after-label) AFTER_LABEL=$2; shift 2 ;;
-    --runs) RUNS=$2; shift 2 ;;
-    --dir) WORK_PARENT=$2; shift 2 ;;
-    --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $1 (see --help)" ;;
-  esac
-done
+OPTIONS=(before=BEFORE after=AFTER before-label=BEFORE_LABEL after-label=AFTER_LABEL runs=RUNS
+  dir=WORK_PARENT out=OUT)
+parse_options "$@"
 [ -n "$BEFORE" ] || die "--before JAR is required"
 [ -f "$BEFORE" ] || die "no such jar: $BEFORE"
 [ -f "$AFTER" ] || die "no such jar: $AFTER"
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
-for tool in java qemu-img qemu-io; do
-  command -v "$tool" >/dev/null || die "needs $tool"
-done
-case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
+require_positive runs "$RUNS"
+require_tools java qemu-img qemu-io
+OUT=$(absolute "$OUT")
+require_writable "$OUT"
 
-WORK=$(mktemp -d "${WORK_PARENT:-${TMPDIR:-/tmp}}/vmdk-delta-durability.XXXXXX")
-trap 'rm -rf -- "$WORK"' EXIT
+make_work "$WORK_PARENT" vmdk-delta-durability
 JAVA=(java -Xshare:auto -jar)
 
 qio() { qemu-io -t unsafe -f vmdk -c "$2" "$1" >/dev/null; }
@@ -123,7 +109,7 @@ SYNC_RUNS=5
 HAVE_STRACE=0
 command -v strace >/dev/null && strace -f -o /dev/null true 2>/dev/null && HAVE_STRACE=1
 
-FS=$(df -T -- "$WORK" | awk 'NR == 2 { print $2 }')
+FS=$(fs_type "$WORK")
 {
   echo "<!-- durability:begin (written by bench/durability.sh; do not edit by hand) -->"
   echo "## Durability cost"
@@ -131,7 +117,7 @@ FS=$(df -T -- "$WORK" | awk 'NR == 2 { print $2 }')
   echo "What the folder syncs of issue 14 cost (one after every creation and rename, a rename done"
   echo "as link, sync, unlink, sync): whole process, $BEFORE_LABEL against $AFTER_LABEL."
   echo "Written by \`bench/durability.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores"
-  echo "(shared with other work: see the spread), $FS file system, $(java -version 2>&1 | head -1)."
+  echo "(shared with other work: see the spread), $FS file system, $(java_version)."
   echo "$RUNS runs of each operation with each build, alternating; milliseconds of the whole"
   echo "process (JVM start included), median (min-max). make and delete on a 64 GiB parent"
   echo "holding 1 MiB; commit of a delta with 64 MiB into a 1 GiB parent holding 64 MiB."
@@ -145,7 +131,7 @@ FS=$(df -T -- "$WORK" | awk 'NR == 2 { print $2 }')
     read -r am amin amax <<<"$(stats "${TIMES[$op,after]}")"
     ratio=$(awk -v a="$am" -v b="$bm" 'BEGIN { printf "%.2f", a / b }')
     nb=-; na=-; tb=-; ta=-
-    fx=fx-make; [ "$op" = commit ] && fx=fx-commit
+    fx="fx-make"; [ "$op" = commit ] && fx="fx-commit"
     if [ "$HAVE_STRACE" = 1 ]; then
       msb=; msa=
       for ((i = 0; i < SYNC_RUNS; i++)); do
@@ -167,13 +153,6 @@ FS=$(df -T -- "$WORK" | awk 'NR == 2 { print $2 }')
   echo "<!-- durability:end -->"
 } >"$WORK/section.md"
 
-if [ -f "$OUT" ] && grep -q '^<!-- durability:begin' "$OUT"; then
-  awk -v section="$WORK/section.md" '
-    /^<!-- durability:begin/ { while ((getline line < section) > 0) print line; skip = 1; next }
-    /^<!-- durability:end/ { skip = 0; next }
-    !skip { print }' "$OUT" >"$OUT.tmp" && mv -- "$OUT.tmp" "$OUT"
-else
-  { [ -f "$OUT" ] && echo; cat "$WORK/section.md"; } >>"$OUT"
-fi
+write_section durability "$WORK/section.md" "$OUT"
 say "wrote the durability section of $OUT"
 cat "$WORK/section.md"

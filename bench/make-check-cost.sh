@@ -21,8 +21,10 @@
 # Needs bash, java, qemu-img, qemu-io, hyperfine, python3.
 set -euo pipefail
 export LC_ALL=C
+# shellcheck source=bench/lib.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+ROOT=$BENCH_ROOT
 BEFORE=
 AFTER=$ROOT/target/vmdk-delta.jar
 BEFORE_LABEL=before
@@ -31,36 +33,21 @@ RUNS=10
 WORK_PARENT=
 OUT=$ROOT/docs/benchmarks.md
 CAPACITY=2199023255040 # 2 TiB - 512 B
-
-die() { printf 'bench/make-check-cost.sh: %s\n' "$*" >&2; exit 1; }
-say() { printf '== [%ss] %s\n' "$SECONDS" "$*" >&2; }
-
-while [ $# -gt 0 ]; do
-  case $1 in
-    --before) BEFORE=$2; shift 2 ;;
-    --after) AFTER=$2; shift 2 ;;
-    --before-label) BEFORE_LABEL=$2; shift 2 ;;
-    --after-label) AFTER_LABEL=$2; shift 2 ;;
-    --runs) RUNS=$2; shift 2 ;;
-    --dir) WORK_PARENT=$2; shift 2 ;;
-    --out) OUT=$2; shift 2 ;;
-    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $1 (see --help)" ;;
-  esac
-done
+OPTIONS=(before=BEFORE after=AFTER before-label=BEFORE_LABEL after-label=AFTER_LABEL runs=RUNS
+  dir=WORK_PARENT out=OUT)
+parse_options "$@"
 [ -n "$BEFORE" ] || die "--before JAR is required"
 [ -f "$BEFORE" ] || die "no such jar: $BEFORE"
 [ -f "$AFTER" ] || die "no such jar: $AFTER"
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer"
-for tool in java qemu-img qemu-io hyperfine python3; do
-  command -v "$tool" >/dev/null || die "needs $tool"
-done
-case $OUT in /*) ;; *) OUT=$PWD/$OUT ;; esac
-BEFORE=$(cd -- "$(dirname -- "$BEFORE")" && pwd)/$(basename -- "$BEFORE")
-AFTER=$(cd -- "$(dirname -- "$AFTER")" && pwd)/$(basename -- "$AFTER")
+require_positive runs "$RUNS"
+require_tools java qemu-img qemu-io python3
+require_hyperfine
+OUT=$(absolute "$OUT")
+require_writable "$OUT"
+BEFORE=$(absolute "$BEFORE")
+AFTER=$(absolute "$AFTER")
 
-WORK=$(mktemp -d "${WORK_PARENT:-${TMPDIR:-/tmp}}/vmdk-delta-make-check.XXXXXX")
-trap 'rm -rf -- "$WORK"' EXIT
+make_work "$WORK_PARENT" vmdk-delta-make-check
 
 say "fixtures in $WORK"
 for fx in empty some-tables; do
@@ -87,9 +74,9 @@ for fx in empty some-tables; do
     >&2
 done
 
-FS=$(df -T -- "$WORK" | awk 'NR == 2 { print $2 }')
+FS=$(fs_type "$WORK")
 python3 - "$WORK" "$BEFORE_LABEL" "$AFTER_LABEL" "$RUNS" "$FS" "$(nproc)" \
-  "$(java -version 2>&1 | head -1)" >"$WORK/section.md" <<'PY'
+  "$(java_version)" >"$WORK/section.md" <<'PY'
 import json, sys, datetime
 work, before, after, runs, fs, cores, java = sys.argv[1:]
 def ms(x):
@@ -117,13 +104,6 @@ for fx in ("empty", "some-tables"):
 print("<!-- make-check:end -->")
 PY
 
-if [ -f "$OUT" ] && grep -q '^<!-- make-check:begin' "$OUT"; then
-  awk -v section="$WORK/section.md" '
-    /^<!-- make-check:begin/ { while ((getline line < section) > 0) print line; skip = 1; next }
-    /^<!-- make-check:end/ { skip = 0; next }
-    !skip { print }' "$OUT" >"$OUT.tmp" && mv -- "$OUT.tmp" "$OUT"
-else
-  { [ -f "$OUT" ] && echo; cat "$WORK/section.md"; } >>"$OUT"
-fi
+write_section make-check "$WORK/section.md" "$OUT"
 say "wrote the make-check section of $OUT"
 cat "$WORK/section.md"

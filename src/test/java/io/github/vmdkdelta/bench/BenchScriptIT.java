@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * package} (failsafe), on the jar and test classes just built, writing its report to a temporary
  * file, and checks that the report has every table, each with its rows and a number in every cell.
  * The figures themselves are not checked: a benchmark is not a timed test. {@code
- * docs/benchmarks.md} must be left as it was. Without bash, python3, qemu-img or qemu-io the test
- * is skipped with a message, or fails when {@code CI=true}.
+ * docs/benchmarks.md} must be left as it was. Without bash, python3, qemu-img, qemu-io or hyperfine
+ * the test is skipped with a message, or fails when {@code CI=true}.
  */
 @DisabledOnOs(OS.WINDOWS)
 class BenchScriptIT {
@@ -47,6 +47,7 @@ class BenchScriptIT {
     ExternalTools.require("python3");
     ExternalTools.require(ExternalTools.QEMU_IMG);
     ExternalTools.require(ExternalTools.QEMU_IO);
+    ExternalTools.require("hyperfine");
     byte[] published = Files.exists(PUBLISHED) ? Files.readAllBytes(PUBLISHED) : null;
     Path report = temp.resolve("benchmarks.md");
     Path work = Files.createDirectories(temp.resolve("work"));
