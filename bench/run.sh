@@ -8,7 +8,7 @@
 #                16 GiB copied first); each figure is their median, with min and max
 #   --quick      1 run, small sizes (capacities 1 GiB and 64 GiB, chains of 1 and 8 layers,
 #                64 MiB of data for check and commit; the two 2 TiB parents with grain tables
-#                in use as in the full run), a short in-process loop: under a minute,
+#                in use as in the full run), a short in-process loop: a minute or two,
 #                for CI to keep this script working (its figures are not for publishing)
 #   --skip-8gib  leave out check on 8 GiB of data and the 8 GiB commits, the longest part of
 #                the full run (each run of an 8 GiB commit copies 16 GiB first); the report
