@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vmdkdelta.ops.DeleteDelta;
 import io.github.vmdkdelta.ops.MakeDelta;
+import io.github.vmdkdelta.ops.Recovery;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
 import io.github.vmdkdelta.testing.QemuDisks;
@@ -49,6 +50,8 @@ class ProcessKillIT {
       (ops, folder) -> new MakeDelta(ops, new SplittableRandom(1)).run(folder.resolve("sd0.vmdk"));
   private static final KillPoints.Operation DELETE =
       (ops, folder) -> new DeleteDelta(ops).run(folder.resolve("sd0.vmdk"));
+  private static final KillPoints.Operation RECOVER =
+      (ops, folder) -> new Recovery(ops).recoverFolder(folder);
 
   @Test
   void makeKilledAtEachKindOfStepIsRecovered() throws IOException {
@@ -79,9 +82,9 @@ class ProcessKillIT {
   }
 
   /**
-   * make killed at its middle file change, then its recovery killed at its first: the next recovery
-   * leaves what one recovery left alone (every recovery point is swept in-process by
-   * FaultInjectionTest.crashDuringRecoveryIsRecoveredByTheNextRecovery).
+   * make killed at its middle file change, then its recovery killed at the middle one of its own:
+   * the next recovery leaves what one recovery left alone (every point of every recovery is swept
+   * in-process by FaultInjectionTest.crashDuringRecoveryIsRecoveredByTheNextRecovery).
    */
   @Test
   void recoveryKilledIsRecoveredByTheNextRecovery() throws IOException {
@@ -94,14 +97,16 @@ class ProcessKillIT {
             "make",
             crashed.resolve("sd0.vmdk").toString());
     assertThat(killed.exitCode()).as(killed.output()).isEqualTo(TestHooks.HALT_STATUS);
+    KillPoints recovery = KillPoints.record(crashed, root, "record-recover", RECOVER);
+    assertThat(recovery.count()).as("file changes of the recovery").isPositive();
+    System.out.println("ProcessKillIT: make killed at " + middle + ", its recovery: " + recovery);
     Path once = copyOf(crashed, "recovery-once");
     ToolProcess.run(List.of(), "recover", once.toString()).expectSuccess();
     Path twice = copyOf(crashed, "recovery-twice");
+    int k = recovery.middle();
     var halted =
-        ToolProcess.run(List.of("-Dvmdk-delta.test.haltAtIo=1"), "recover", twice.toString());
-    assertThat(halted.exitCode())
-        .as("recovery halted at its first file change: %s", halted.output())
-        .isEqualTo(TestHooks.HALT_STATUS);
+        ToolProcess.run(List.of("-Dvmdk-delta.test.haltAtIo=" + k), "recover", twice.toString());
+    recovery.expect(k, halted);
     ToolProcess.run(List.of(), "recover", twice.toString()).expectSuccess();
     assertThat(FolderSnapshot.of(twice).entries())
         .as("recovered after a killed recovery, as after one recovery")
