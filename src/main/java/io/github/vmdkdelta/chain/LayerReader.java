@@ -1,6 +1,7 @@
 package io.github.vmdkdelta.chain;
 
 import io.github.vmdkdelta.vmdk.CorruptImageException;
+import io.github.vmdkdelta.vmdk.FileChangedException;
 import io.github.vmdkdelta.vmdk.GrainEntries;
 import io.github.vmdkdelta.vmdk.GrainState;
 import io.github.vmdkdelta.vmdk.GrainTable;
@@ -9,7 +10,6 @@ import io.github.vmdkdelta.vmdk.Limits;
 import io.github.vmdkdelta.vmdk.SparseExtent;
 import io.github.vmdkdelta.vmdk.SparseExtentHeader;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -102,7 +102,7 @@ final class LayerReader implements Closeable {
       ByteBuffer b = ByteBuffer.wrap(dst, off, len);
       while (b.hasRemaining()) {
         if (channel().read(b, position + (b.position() - off)) < 0) {
-          throw new EOFException(file + ": file shrank while it was being read");
+          throw FileChangedException.shrank(file);
         }
       }
     }
