@@ -17,9 +17,11 @@ import java.util.Arrays;
  *
  * <p>A reader made by {@link #sequential} reads through a window of {@link #WINDOW_BYTES}: tables
  * laid out one after the other, as every known writer puts them, cost one read per window, not one
- * per table. Tables scattered over the file would make each table cost a whole window, so whole
- * windows stop once four times the tables' own bytes have been read that way; then each table is
- * read alone. A reader made by {@link #of} reads each table alone, every time.
+ * per table; a window ends where the last table ends, so it never reads the grains after them (a
+ * split disk's small extents would each cost a whole window). Tables scattered over the file would
+ * make each table cost a whole window, so whole windows stop once four times the tables' own bytes
+ * have been read that way; then each table is read alone. A reader made by {@link #of} reads each
+ * table alone, every time.
  */
 public final class GrainTableReader {
   /** Bytes read at once by a sequential reader: 512 tables of the usual 2 KiB. */
@@ -40,12 +42,15 @@ public final class GrainTableReader {
   private final Source source;
   private final int entries;
   private final boolean windowed;
-  // Direct: a read into a heap buffer would go through a temporary direct one, copied twice.
+  // Direct for a window: a read into a heap buffer would go through a temporary direct one,
+  // copied twice. One table alone is small, and the JDK's cached temporary buffer serves it.
   private final ByteBuffer buffer;
   private final IntBuffer ints;
   private long start = -1;
   private int length;
   private long budget;
+  // Where the last table of either directory ends: a window never reads grains past it.
+  private final long tablesEnd;
 
   private GrainTableReader(SparseExtent extent, Source source, boolean windowed) {
     this.extent = extent;
@@ -53,11 +58,28 @@ public final class GrainTableReader {
     this.entries = extent.header().numGTEsPerGT();
     this.windowed = windowed;
     this.buffer =
-        ByteBuffer.allocateDirect(windowed ? WINDOW_BYTES : 4 * entries)
+        (windowed ? ByteBuffer.allocateDirect(WINDOW_BYTES) : ByteBuffer.allocate(4 * entries))
             .order(ByteOrder.LITTLE_ENDIAN);
     this.ints = buffer.asIntBuffer();
     long tablesBytes = extent.grainDirectory().size() * 4L * entries;
     this.budget = windowed ? 4 * tablesBytes + 2L * WINDOW_BYTES : 0;
+    this.tablesEnd = windowed ? tablesEnd(extent) : 0;
+  }
+
+  private static long tablesEnd(SparseExtent extent) {
+    long last = lastTable(extent.grainDirectory());
+    if (extent.redundantGrainDirectory().isPresent()) {
+      last = Math.max(last, lastTable(extent.redundantGrainDirectory().get()));
+    }
+    return (last + extent.header().grainTableSectors()) * Limits.SECTOR_SIZE;
+  }
+
+  private static long lastTable(GrainDirectory directory) {
+    long last = 0;
+    for (int i = 0; i < directory.size(); i++) {
+      last = Math.max(last, directory.tableSector(i));
+    }
+    return last;
   }
 
   /** A reader of each table alone, from {@code source}. */
@@ -75,7 +97,12 @@ public final class GrainTableReader {
    * is only read, not written, while it is in use.
    */
   public static GrainTableReader sequential(SparseExtent extent, FileChannel ch) {
-    return new GrainTableReader(extent, sourceOf(ch), true);
+    return sequential(extent, sourceOf(ch));
+  }
+
+  /** {@link #sequential(SparseExtent, FileChannel)} from {@code source}. */
+  static GrainTableReader sequential(SparseExtent extent, Source source) {
+    return new GrainTableReader(extent, source, true);
   }
 
   private static Source sourceOf(FileChannel ch) {
@@ -129,7 +156,8 @@ public final class GrainTableReader {
     length = bytes;
     if (windowed && budget >= WINDOW_BYTES) {
       // The parser checked that every table lies inside the file, so at least `bytes` remain.
-      length = (int) Math.max(bytes, Math.min(WINDOW_BYTES, extent.fileSize() - position));
+      long available = Math.min(extent.fileSize(), tablesEnd) - position;
+      length = (int) Math.max(bytes, Math.min(WINDOW_BYTES, available));
       budget -= length;
     }
     buffer.clear().limit(length);

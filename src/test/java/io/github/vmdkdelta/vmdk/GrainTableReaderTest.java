@@ -11,6 +11,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,6 +96,34 @@ class GrainTableReaderTest {
         assertThat(a).as("table %d", t).isEqualTo(entriesOf(one.table(t))).isEqualTo(b);
       }
     }
+  }
+
+  @Test
+  void aWindowReadsTheTablesInOneReadAndNoGrainAfterThem() throws IOException {
+    VmdkFixture f = small("w.vmdk").grain(0, 0x11).grain(500, 0x22).grain(1000, 0x33);
+    Path p = f.writeTo(dir);
+    SparseExtent e = SparseExtent.open(p);
+    long lastTable = e.grainDirectory().tableSector(e.grainDirectory().size() - 1);
+    long tablesEnd = (lastTable + e.header().grainTableSectors()) * 512;
+    assertThat(tablesEnd).as("grains follow the tables").isLessThan(e.fileSize());
+    List<long[]> reads = new ArrayList<>();
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      GrainTableReader windowed =
+          GrainTableReader.sequential(
+              e,
+              (position, dst) -> {
+                reads.add(new long[] {position, position + dst.remaining()});
+                ch.read(dst, position);
+              });
+      int[] table = new int[16];
+      for (int t = 0; t < e.grainDirectory().size(); t++) {
+        windowed.readAt(e.grainDirectory().tableSector(t), table);
+      }
+      assertThat(table[13]).isEqualTo((int) f.grainSectorOf(1000));
+    }
+    assertThat(reads).hasSize(1);
+    assertThat(reads.get(0)[0]).isEqualTo(e.grainDirectory().tableSector(0) * 512);
+    assertThat(reads.get(0)[1]).isEqualTo(tablesEnd);
   }
 
   private static int[] entriesOf(GrainTable t) {
