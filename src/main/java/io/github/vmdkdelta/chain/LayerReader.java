@@ -1,12 +1,15 @@
 package io.github.vmdkdelta.chain;
 
 import io.github.vmdkdelta.vmdk.CorruptImageException;
+import io.github.vmdkdelta.vmdk.FileChangedException;
+import io.github.vmdkdelta.vmdk.GrainEntries;
+import io.github.vmdkdelta.vmdk.GrainState;
 import io.github.vmdkdelta.vmdk.GrainTable;
+import io.github.vmdkdelta.vmdk.GrainTableReader;
 import io.github.vmdkdelta.vmdk.Limits;
 import io.github.vmdkdelta.vmdk.SparseExtent;
 import io.github.vmdkdelta.vmdk.SparseExtentHeader;
 import java.io.Closeable;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -99,7 +102,7 @@ final class LayerReader implements Closeable {
       ByteBuffer b = ByteBuffer.wrap(dst, off, len);
       while (b.hasRemaining()) {
         if (channel().read(b, position + (b.position() - off)) < 0) {
-          throw new EOFException(file + ": file shrank while it was being read");
+          throw FileChangedException.shrank(file);
         }
       }
     }
@@ -163,6 +166,7 @@ final class LayerReader implements Closeable {
     private final SparseExtent extent;
     private final SparseExtentHeader header;
     private long fileSize = -1;
+    private GrainTableReader reader;
     private final Map<Long, GrainTable> tables =
         new LinkedHashMap<>(16, 0.75f, true) {
           @Override
@@ -186,10 +190,11 @@ final class LayerReader implements Closeable {
     @Override
     Answer read(long byteOffset, byte[] dst, int off, int len) throws IOException {
       long sector = grainSector(byteOffset);
-      if (sector == 0) {
+      GrainState state = GrainEntries.stateOf(header, sector);
+      if (state == GrainState.UNALLOCATED) {
         return Answer.ABSENT;
       }
-      if (sector == 1 && header.hasZeroedGrainEntries()) {
+      if (state == GrainState.ZEROED) {
         return Answer.ZEROS;
       }
       // sector is an unsigned 32-bit value and the offset inside a grain is below 1 GiB: the sum
@@ -216,16 +221,19 @@ final class LayerReader implements Closeable {
 
     /** The grain table entry for the grain holding {@code byteOffset}. */
     private long grainSector(long byteOffset) throws IOException {
-      long sector = byteOffset / Limits.SECTOR_SIZE;
-      long tableIndex = sector / header.sectorsPerGrainTable();
+      long grain = header.grainAt(byteOffset);
+      long tableIndex = header.tableOf(grain);
       GrainTable table = tables.get(tableIndex);
       if (table == null) {
+        if (reader == null) {
+          reader = GrainTableReader.of(extent, channel());
+        }
         // The index is below the directory's size: the extent's capacity was checked against its
         // extent line, and the caller stays inside the extent.
-        table = extent.readGrainTable(channel(), Math.toIntExact(tableIndex));
+        table = reader.table(Math.toIntExact(tableIndex));
         tables.put(tableIndex, table);
       }
-      return table.grainSector((int) (sector / header.grainSize() % header.numGTEsPerGT()));
+      return table.grainSector(header.entryOf(grain));
     }
   }
 }

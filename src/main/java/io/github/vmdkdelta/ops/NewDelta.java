@@ -10,6 +10,7 @@ import io.github.vmdkdelta.vmdk.SparseExtentHeader;
 import io.github.vmdkdelta.vmdk.SparseFileImage;
 import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import io.github.vmdkdelta.vmdk.VmdkException;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -20,12 +21,6 @@ import java.util.random.RandomGenerator;
  * @param image its file
  */
 record NewDelta(ContentId cid, SparseFileImage image) {
-  /** 64 KiB grains, as qemu-img and VMware write them. */
-  static final long DEFAULT_GRAIN_SECTORS = 128;
-
-  /** 512 entries per grain table, as qemu-img and VMware write them. */
-  static final int DEFAULT_GTES_PER_GT = 512;
-
   /**
    * @param parent the disk the delta will sit on
    * @param parentName the name the parent will have, for the child's parent hint
@@ -43,16 +38,12 @@ record NewDelta(ContentId cid, SparseFileImage image) {
               + " sectors): its delta would have to be split in several files, which this tool"
               + " does not write");
     }
-    // A sparse parent's grain geometry, so that grains line up; qemu's and VMware's default for
-    // a flat one.
-    SparseExtentHeader geometry =
+    // A sparse parent's grain geometry, so that grains line up; the default for a flat one.
+    Optional<SparseExtentHeader> geometry =
         parent.extents().stream()
             .flatMap(e -> e.sparse().stream())
             .map(SparseExtent::header)
-            .findFirst()
-            .orElse(null);
-    long grainSize = geometry == null ? DEFAULT_GRAIN_SECTORS : geometry.grainSize();
-    int gtes = geometry == null ? DEFAULT_GTES_PER_GT : geometry.numGTEsPerGT();
+            .findFirst();
     ContentId cid;
     do {
       cid = ContentId.random(random);
@@ -60,6 +51,6 @@ record NewDelta(ContentId cid, SparseFileImage image) {
     byte[] text =
         DeltaDescriptor.forParent(
             parent.descriptor(), parent.path(), parentName, childName, capacity, cid, random);
-    return new NewDelta(cid, DeltaExtentBuilder.build(capacity, grainSize, gtes, text));
+    return new NewDelta(cid, DeltaExtentBuilder.build(capacity, geometry, text));
   }
 }

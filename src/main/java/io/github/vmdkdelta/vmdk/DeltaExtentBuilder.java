@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Lays out a new, empty monolithicSparse extent the way qemu-img and VMware do (qemu {@code
@@ -16,7 +17,29 @@ public final class DeltaExtentBuilder {
   /** Sectors qemu and VMware reserve for the embedded descriptor. */
   static final long DEFAULT_DESCRIPTOR_SECTORS = 20;
 
+  /** 64 KiB grains, as qemu-img and VMware write them. */
+  public static final long DEFAULT_GRAIN_SECTORS = 128;
+
+  /** 512 entries per grain table, as qemu-img and VMware write them. */
+  public static final int DEFAULT_GTES_PER_GT = 512;
+
   private DeltaExtentBuilder() {}
+
+  /**
+   * The file image of an empty sparse extent with the grain geometry of {@code like} (a sparse
+   * extent of the parent, so that grains line up), or qemu's and VMware's default without one.
+   *
+   * @param capacity virtual size in sectors
+   * @param descriptorText the embedded descriptor, without NUL padding
+   */
+  public static SparseFileImage build(
+      long capacity, Optional<SparseExtentHeader> like, byte[] descriptorText) {
+    return build(
+        capacity,
+        like.map(SparseExtentHeader::grainSize).orElse(DEFAULT_GRAIN_SECTORS),
+        like.map(SparseExtentHeader::numGTEsPerGT).orElse(DEFAULT_GTES_PER_GT),
+        descriptorText);
+  }
 
   /**
    * The file image of an empty sparse extent.

@@ -1,6 +1,5 @@
 package io.github.vmdkdelta.vmdk;
 
-import io.github.vmdkdelta.vmdk.SparseExtentWriter.GrainState;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -64,16 +63,7 @@ public final class DeltaGrains {
       throw new UnsupportedImageException(
           delta.path(), "header", "compressed (streamOptimized) deltas cannot be merged");
     }
-    if (h.grainSize() > SparseExtentWriter.MAX_GRAIN_SIZE_SECTORS) {
-      throw new UnsupportedImageException(
-          delta.path(),
-          "header",
-          "grain too large to merge ("
-              + h.grainSize()
-              + " sectors, at most "
-              + SparseExtentWriter.MAX_GRAIN_SIZE_SECTORS
-              + "; qemu and VMware write 128)");
-    }
+    SparseExtentWriter.requireBufferableGrains(delta, "merge");
   }
 
   /**
@@ -102,13 +92,18 @@ public final class DeltaGrains {
   /**
    * Opens the delta to read its grain tables. When its grains are to be read as well, checks first
    * that the file has kept the size it had when it was checked.
+   *
+   * @throws FileChangedException when it has not
    */
   static FileChannel openTables(SparseExtent delta, boolean grainsRead) throws IOException {
     FileChannel ch = FileChannel.open(delta.path(), StandardOpenOption.READ);
-    if (grainsRead && ch.size() != delta.fileSize()) {
+    try {
+      if (grainsRead) {
+        FileChangedException.requireSize(delta.path(), ch.size(), delta.fileSize());
+      }
+    } catch (IOException e) {
       ch.close();
-      throw new IOException(
-          delta.path() + ": file changed size since it was checked; nothing was changed");
+      throw e;
     }
     return ch;
   }
@@ -142,8 +137,8 @@ public final class DeltaGrains {
     @Override
     public void visit(Piece p) throws CorruptImageException {
       if (!p.zeroed()) {
-        SparseExtentWriter.checkDataGrain(
-            delta, fileSize, p.grain(), p.sector(), lengthOf(delta.header(), p.grain()));
+        GrainEntries.checkDataGrain(
+            delta, fileSize, p.grain(), p.sector(), delta.header().grainLength(p.grain()));
         if (firstDataByte < 0) {
           firstDataByte = p.virtualByte();
         }
@@ -151,11 +146,6 @@ public final class DeltaGrains {
       grains++;
       bytes += p.length();
     }
-  }
-
-  /** Bytes of the virtual disk in grain {@code grain}: a grain, less at the end of the disk. */
-  static long lengthOf(SparseExtentHeader h, long grain) {
-    return Math.min(h.grainSizeBytes(), h.capacityBytes() - grain * h.grainSizeBytes());
   }
 
   /**
@@ -173,19 +163,19 @@ public final class DeltaGrains {
     if (fromByte >= end) {
       return;
     }
-    int perTable = h.numGTEsPerGT();
-    long firstGrain = fromByte / grainBytes;
-    long lastGrain = (end - 1) / grainBytes;
-    for (long t = firstGrain / perTable; t <= lastGrain / perTable; t++) {
-      if (delta.grainDirectory().tableSector((int) t) == 0) {
+    long firstGrain = h.grainAt(fromByte);
+    long lastGrain = h.grainAt(end - 1);
+    GrainTableReader reader = GrainTableReader.of(delta, tables);
+    for (long t = h.tableOf(firstGrain); t <= h.tableOf(lastGrain); t++) {
+      if (!delta.grainDirectory().hasTable((int) t)) {
         continue;
       }
-      GrainTable table = delta.readGrainTable(tables, (int) t);
-      long from = Math.max(firstGrain, t * perTable);
-      long to = Math.min(lastGrain, t * perTable + perTable - 1);
+      GrainTable table = reader.table((int) t);
+      long from = Math.max(firstGrain, h.grainOf(t, 0));
+      long to = Math.min(lastGrain, h.grainOf(t, reader.entries() - 1));
       for (long grain = from; grain <= to; grain++) {
-        long entry = table.grainSector((int) (grain - t * perTable));
-        GrainState state = SparseExtentWriter.stateOf(h, entry);
+        long entry = table.grainSector(h.entryOf(grain));
+        GrainState state = GrainEntries.stateOf(h, entry);
         if (state == GrainState.UNALLOCATED) {
           continue;
         }

@@ -1,15 +1,9 @@
 package io.github.vmdkdelta.vmdk;
 
-import io.github.vmdkdelta.vmdk.SparseExtentWriter.GrainState;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Copies the grains a delta holds into its parent, so that the parent alone reads as the delta read
@@ -20,11 +14,11 @@ import java.util.Set;
  * nothing to do in a base that lacks the grain, entry 1 where the parent allows zeroed-grain
  * entries, zeros written in place, or a grain appended as a hole.
  *
- * <p>Grains are handled in order of their place on the disk, in batches: read the delta's grains of
- * a batch (adjacent ones in one read), write them to the parent, then, after a {@link
- * ExtentFile#barrier} (a force, for a plain file), the grain table entries that make them visible.
- * At the end the parent is forced. How a write is made safe is up to the {@link ExtentFile} given
- * to {@link #run}.
+ * <p>Grains are handled in order of their place on the disk, in batches ({@link MergeBatch}): read
+ * the delta's grains of a batch (adjacent ones in one read), write them to the parent, then, after
+ * a {@link ExtentFile#barrier} (a force, for a plain file), the grain table entries that make them
+ * visible. At the end the parent is forced. How a write is made safe is up to the {@link
+ * ExtentFile} given to {@link #run}.
  */
 public final class DeltaMerge implements ExtentMerge {
   /**
@@ -32,9 +26,6 @@ public final class DeltaMerge implements ExtentMerge {
    * to keep one buffer (and the undo record of one batch) in memory.
    */
   public static final int DEFAULT_BATCH_BYTES = 32 << 20;
-
-  /** Grains per batch at most, whatever their kind, so that the list of one batch stays small. */
-  static final int BATCH_GRAINS = 1 << 16;
 
   /** Receives the progress of a merge. */
   @FunctionalInterface
@@ -63,14 +54,11 @@ public final class DeltaMerge implements ExtentMerge {
   public record Result(
       long grains, long bytes, long bytesOverwritten, long grainsAppended, long parentLength) {}
 
-  private record Action(long grain, long source, long target, int length, boolean zeros) {}
-
   private final SparseExtent child;
   private final SparseExtent parent;
   private final boolean parentHasParent;
   private final long firstSector;
-  private final long grains;
-  private final long bytes;
+  private final DeltaGrains.Summary held;
   private final int batchBytes;
 
   private DeltaMerge(
@@ -78,15 +66,13 @@ public final class DeltaMerge implements ExtentMerge {
       SparseExtent parent,
       boolean parentHasParent,
       long firstSector,
-      long grains,
-      long bytes,
+      DeltaGrains.Summary held,
       int batchBytes) {
     this.child = child;
     this.parent = parent;
     this.parentHasParent = parentHasParent;
     this.firstSector = firstSector;
-    this.grains = grains;
-    this.bytes = bytes;
+    this.held = held;
     this.batchBytes = batchBytes;
   }
 
@@ -96,10 +82,8 @@ public final class DeltaMerge implements ExtentMerge {
    */
   @Override
   public DeltaMerge withBatchBytes(int batchBytes) {
-    if (batchBytes <= 0) {
-      throw new IllegalArgumentException("batch size must be positive: " + batchBytes);
-    }
-    return new DeltaMerge(child, parent, parentHasParent, firstSector, grains, bytes, batchBytes);
+    return new DeltaMerge(
+        child, parent, parentHasParent, firstSector, held, MergeBatch.requirePositive(batchBytes));
   }
 
   /**
@@ -141,14 +125,7 @@ public final class DeltaMerge implements ExtentMerge {
     long fromByte = firstSector * Limits.SECTOR_SIZE;
     DeltaGrains.Summary held =
         DeltaGrains.check(child, fromByte, fromByte + parent.header().capacityBytes());
-    return new DeltaMerge(
-        child,
-        parent,
-        parentHasParent,
-        firstSector,
-        held.grains(),
-        held.bytes(),
-        DEFAULT_BATCH_BYTES);
+    return new DeltaMerge(child, parent, parentHasParent, firstSector, held, DEFAULT_BATCH_BYTES);
   }
 
   /**
@@ -194,63 +171,52 @@ public final class DeltaMerge implements ExtentMerge {
     }
   }
 
-  /** Every data grain of the parent inside its file and after its metadata, none shared. */
+  /**
+   * Every data grain of the parent inside its file and after its metadata, none shared ({@link
+   * SharedGrains}, the check {@code check} makes).
+   */
   private static void checkParentGrains(SparseExtent parent) throws IOException {
     SparseExtentHeader p = parent.header();
-    long grainSize = p.grainSize();
-    BitSet aligned = new BitSet();
-    Set<Long> unaligned = new HashSet<>();
+    SharedGrains shared = new SharedGrains(p, 1);
     try (FileChannel ch = FileChannel.open(parent.path(), StandardOpenOption.READ)) {
-      int perTable = p.numGTEsPerGT();
+      GrainTableReader reader = GrainTableReader.sequential(parent, ch);
+      int[] table = new int[reader.entries()];
       for (int t = 0; t < parent.grainDirectory().size(); t++) {
-        if (parent.grainDirectory().tableSector(t) == 0) {
+        if (!parent.grainDirectory().hasTable(t)) {
           continue;
         }
-        GrainTable table = parent.readGrainTable(ch, t);
-        for (int i = 0; i < perTable; i++) {
-          long grain = (long) t * perTable + i;
-          long length = lengthOf(p, grain);
-          long entry = table.grainSector(i);
+        reader.readAt(parent.grainDirectory().tableSector(t), table);
+        for (int i = 0; i < table.length; i++) {
+          long grain = p.grainOf(t, i);
+          long length = p.grainLength(grain);
+          long entry = Integer.toUnsignedLong(table[i]);
           if (length <= 0) {
             break; // entries past the capacity are never read
           }
-          if (SparseExtentWriter.stateOf(p, entry) != GrainState.DATA) {
-            continue;
-          }
-          SparseExtentWriter.checkDataGrain(parent, parent.fileSize(), grain, entry, length);
-          boolean seen =
-              entry % grainSize == 0
-                  ? aligned.get((int) (entry / grainSize))
-                  : !unaligned.add(entry);
-          if (seen) {
-            throw new CorruptImageException(
-                parent.path(),
-                "grain table",
-                "two entries point at the same grain (sector " + entry + ", grain " + grain + ")");
-          }
-          if (entry % grainSize == 0) {
-            aligned.set((int) (entry / grainSize));
+          if (GrainEntries.stateOf(p, entry) == GrainState.DATA) {
+            GrainEntries.checkDataGrain(parent, parent.fileSize(), grain, entry, length);
+            shared.add(grain, entry);
           }
         }
+      }
+      if (shared.unalignedOverflow()) {
+        throw new UnsupportedImageException(
+            parent.path(),
+            "grain table",
+            "more than "
+                + SharedGrains.MAX_UNALIGNED_TRACKED
+                + " grains off a grain boundary: too many to check that none overlap");
+      }
+      List<SharedGrains.Conflict> conflicts = shared.finish(parent, reader);
+      if (!conflicts.isEmpty()) {
+        throw new CorruptImageException(parent.path(), "grain table", conflicts.get(0).describe());
       }
     }
   }
 
-  /** Bytes of the virtual disk in grain {@code grain}: a grain, less at the end, 0 beyond. */
-  private static long lengthOf(SparseExtentHeader h, long grain) {
-    return Math.max(0, DeltaGrains.lengthOf(h, grain));
-  }
-
-  /** Grains the delta holds. */
   @Override
-  public long grains() {
-    return grains;
-  }
-
-  /** Bytes of the virtual disk the delta holds. */
-  @Override
-  public long bytes() {
-    return bytes;
+  public DeltaGrains.Summary held() {
+    return held;
   }
 
   /**
@@ -265,16 +231,9 @@ public final class DeltaMerge implements ExtentMerge {
   public Result run(FileChannel childData, ExtentFile parentFile, Progress progress)
       throws IOException {
     SparseExtentWriter writer = new SparseExtentWriter(parent, parentFile);
-    if (writer.originalSize() != parent.fileSize()) {
-      throw new IOException(
-          parent.path()
-              + ": file changed size since it was checked ("
-              + writer.originalSize()
-              + " bytes, was "
-              + parent.fileSize()
-              + "); nothing was changed");
-    }
-    Batch batch = new Batch(writer, childData, progress);
+    FileChangedException.requireSize(parent.path(), writer.originalSize(), parent.fileSize());
+    Planner planner =
+        new Planner(writer, new MergeBatch(child, childData, batchBytes, held.bytes(), progress));
     try (FileChannel tables = DeltaGrains.openTables(child, childData != null)) {
       long firstGrain = firstSector / child.header().grainSize();
       long fromByte = firstSector * Limits.SECTOR_SIZE;
@@ -283,45 +242,36 @@ public final class DeltaMerge implements ExtentMerge {
           tables,
           fromByte,
           fromByte + parent.header().capacityBytes(),
-          p -> batch.add(p.grain() - firstGrain, p.zeroed() ? -1 : p.sector(), p.length()));
+          p -> planner.add(p.grain() - firstGrain, p));
     }
-    batch.flush(Integer.MAX_VALUE);
+    planner.flush(Integer.MAX_VALUE);
     writer.finish();
+    MergeBatch batch = planner.batch;
     return new Result(
-        batch.grainsDone, batch.bytesDone, batch.overwritten, batch.appended, writer.endOfFile());
+        batch.grainsDone(),
+        batch.bytesDone(),
+        planner.overwritten,
+        planner.appended,
+        writer.endOfFile());
   }
 
-  /** The grains of one batch, and what has been done so far. */
-  private final class Batch {
+  /** Decides, grain by grain, what the parent needs, into batches. */
+  private final class Planner {
     final SparseExtentWriter writer;
-    final FileChannel childData;
-    final Progress progress;
-    final List<Action> actions = new ArrayList<>();
-    final long grainBytes;
-    ByteBuffer buffer;
-    ByteBuffer zeros;
-    int buffered;
-    long pendingBytes;
-    long grainsDone;
-    long bytesDone;
+    final MergeBatch batch;
     long overwritten;
     long appended;
 
-    Batch(SparseExtentWriter writer, FileChannel childData, Progress progress) {
+    Planner(SparseExtentWriter writer, MergeBatch batch) {
       this.writer = writer;
-      this.childData = childData;
-      this.progress = progress;
-      this.grainBytes = parent.header().grainSizeBytes();
+      this.batch = batch;
     }
 
-    /**
-     * Plans one grain of the delta: {@code source} is its sector in the delta, -1 for a zeroed
-     * grain.
-     */
-    void add(long grain, long source, int length) throws IOException {
-      boolean data = source >= 0;
-      if (actions.size() >= BATCH_GRAINS
-          || (data && buffered > 0 && buffered + length > batchBytes)) {
+    /** Plans grain {@code grain} of the parent, which holds piece {@code piece} of the delta. */
+    void add(long grain, DeltaGrains.Piece piece) throws IOException {
+      boolean data = !piece.zeroed();
+      int length = piece.length();
+      if (batch.isFull(data, length)) {
         // Flush before this grain changes any entry: entries are written with their batch's data.
         flush(writer.tableIndex(grain));
       }
@@ -329,89 +279,46 @@ public final class DeltaMerge implements ExtentMerge {
       GrainState state = writer.stateOf(entry);
       if (state == GrainState.DATA) {
         // Inside the file as it was: never one of the grains appended by this merge.
-        SparseExtentWriter.checkDataGrain(parent, writer.originalSize(), grain, entry, length);
+        GrainEntries.checkDataGrain(parent, writer.originalSize(), grain, entry, length);
         overwritten += length;
-        actions.add(new Action(grain, source, entry, length, !data));
-        if (data) {
-          buffered += length;
-        }
+        write(piece, entry);
       } else if (data) {
         long target = writer.allocateGrain();
         appended++;
         writer.setEntry(grain, target);
-        actions.add(new Action(grain, source, target, length, false));
-        buffered += length;
+        write(piece, target);
       } else if (state == GrainState.UNALLOCATED && parentHasParent) {
         // The parent would show its own parent's grain here: hide it.
         if (writer.header().hasZeroedGrainEntries()) {
-          writer.setEntry(grain, 1);
+          writer.setEntry(grain, GrainEntries.ZEROED);
         } else {
           appended++;
           writer.setEntry(grain, writer.allocateGrain()); // a hole: reads as zeros
         }
       }
       // Otherwise the parent already reads zeros here: a zeroed grain, or a base lacking it.
-      grainsDone++;
-      pendingBytes += length;
+      batch.grainDone(length);
     }
 
-    /** Writes the batch's data, forces it, then its grain table entries. */
+    private void write(DeltaGrains.Piece piece, long targetSector) {
+      long target = targetSector * Limits.SECTOR_SIZE;
+      if (piece.zeroed()) {
+        batch.zeros(target, piece.length());
+      } else {
+        batch.copy(piece.sourceByte(), target, piece.length());
+      }
+    }
+
+    /** Writes the batch's data, orders it before its grain table entries, then writes those. */
     void flush(int keepTablesFrom) throws IOException {
-      List<ExtentFile.Region> regions = new ArrayList<>();
-      if (buffered > 0 && (buffer == null || buffer.capacity() < buffered)) {
-        buffer = ByteBuffer.allocateDirect(Math.max(buffered, (int) grainBytes));
-      }
-      int slot = 0;
-      int i = 0;
-      while (i < actions.size()) {
-        Action first = actions.get(i);
-        if (first.zeros()) {
-          regions.add(new ExtentFile.Region(first.target() * Limits.SECTOR_SIZE, zeros(first)));
-          i++;
-          continue;
-        }
-        // A run of grains adjacent in the delta and in the parent: one read, one write.
-        int start = slot;
-        int j = i;
-        long readEnd = first.source() * Limits.SECTOR_SIZE;
-        long writeEnd = first.target() * Limits.SECTOR_SIZE;
-        while (j < actions.size()) {
-          Action a = actions.get(j);
-          if (a.zeros()
-              || a.source() * Limits.SECTOR_SIZE != readEnd
-              || a.target() * Limits.SECTOR_SIZE != writeEnd) {
-            break;
-          }
-          readEnd += a.length();
-          writeEnd += a.length();
-          slot += a.length();
-          j++;
-        }
-        ByteBuffer run = buffer.duplicate().limit(slot).position(start).slice();
-        if (childData != null) {
-          ExtentFile.readFully(childData, first.source() * Limits.SECTOR_SIZE, run, child.path());
-          run.flip();
-        }
-        regions.add(new ExtentFile.Region(first.target() * Limits.SECTOR_SIZE, run));
-        i = j;
-      }
-      writer.write(regions);
-      if (!regions.isEmpty()) {
-        writer.barrier();
-      }
-      writer.flushTables(keepTablesFrom);
-      actions.clear();
-      buffered = 0;
-      bytesDone += pendingBytes;
-      pendingBytes = 0;
-      progress.update(bytesDone, bytes);
-    }
-
-    private ByteBuffer zeros(Action a) {
-      if (zeros == null) {
-        zeros = ByteBuffer.allocateDirect((int) grainBytes);
-      }
-      return zeros.duplicate().limit(a.length()).slice();
+      batch.flush(
+          regions -> {
+            writer.write(regions);
+            if (!regions.isEmpty()) {
+              writer.barrier();
+            }
+            writer.flushTables(keepTablesFrom);
+          });
     }
   }
 }

@@ -10,11 +10,18 @@ import java.nio.channels.FileChannel;
  * {@link #run}.
  */
 public interface ExtentMerge {
+  /** What the delta holds over the part, as the check found it. */
+  DeltaGrains.Summary held();
+
   /** Grains the delta holds over the part (a grain straddling two parts counts in both). */
-  long grains();
+  default long grains() {
+    return held().grains();
+  }
 
   /** Bytes of the virtual disk the delta holds over the part. */
-  long bytes();
+  default long bytes() {
+    return held().bytes();
+  }
 
   /** The same merge, forcing after about {@code batchBytes} of grain data. */
   ExtentMerge withBatchBytes(int batchBytes);

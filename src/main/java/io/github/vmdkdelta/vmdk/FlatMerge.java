@@ -1,12 +1,9 @@
 package io.github.vmdkdelta.vmdk;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Copies the grains a delta holds over one FLAT extent of its parent into the extent's file, in
@@ -16,45 +13,25 @@ import java.util.List;
  * an overwrite is made safe. A grain straddling two extents (extent sizes that are no grain
  * multiple) is cut at the boundary, each extent taking its part.
  *
- * <p>As in {@link DeltaMerge}, grains are written in disk order, in batches, each forced before the
- * next.
+ * <p>As in {@link DeltaMerge}, grains are written in disk order, in batches ({@link MergeBatch}),
+ * each forced before the next.
  */
 public final class FlatMerge implements ExtentMerge {
-  /** Bytes of the delta to copy, or zeros when {@code source} is -1. */
-  private record Run(long source, long target, int length) {
-    boolean zeros() {
-      return source < 0;
-    }
-  }
+  /**
+   * The extent written: its file (of {@code fileSize} bytes when checked), the bytes {@code
+   * [fromByte, toByte)} of the virtual disk it holds, from byte {@code dataStart} of the file on.
+   */
+  private record Target(Path file, long fileSize, long fromByte, long toByte, long dataStart) {}
 
   private final SparseExtent child;
-  private final Path file;
-  private final long fileSize;
-  private final long fromByte;
-  private final long toByte;
-  private final long dataStart;
-  private final long grains;
-  private final long bytes;
+  private final Target extent;
+  private final DeltaGrains.Summary held;
   private final int batchBytes;
 
-  private FlatMerge(
-      SparseExtent child,
-      Path file,
-      long fileSize,
-      long fromByte,
-      long toByte,
-      long dataStart,
-      long grains,
-      long bytes,
-      int batchBytes) {
+  private FlatMerge(SparseExtent child, Target extent, DeltaGrains.Summary held, int batchBytes) {
     this.child = child;
-    this.file = file;
-    this.fileSize = fileSize;
-    this.fromByte = fromByte;
-    this.toByte = toByte;
-    this.dataStart = dataStart;
-    this.grains = grains;
-    this.bytes = bytes;
+    this.extent = extent;
+    this.held = held;
     this.batchBytes = batchBytes;
   }
 
@@ -89,135 +66,54 @@ public final class FlatMerge implements ExtentMerge {
     DeltaGrains.Summary held = DeltaGrains.check(child, fromByte, toByte);
     return new FlatMerge(
         child,
-        file,
-        fileSize,
-        fromByte,
-        toByte,
-        dataStart,
-        held.grains(),
-        held.bytes(),
+        new Target(file, fileSize, fromByte, toByte, dataStart),
+        held,
         DeltaMerge.DEFAULT_BATCH_BYTES);
   }
 
   @Override
   public FlatMerge withBatchBytes(int batchBytes) {
-    if (batchBytes <= 0) {
-      throw new IllegalArgumentException("batch size must be positive: " + batchBytes);
-    }
-    return new FlatMerge(
-        child, file, fileSize, fromByte, toByte, dataStart, grains, bytes, batchBytes);
+    return new FlatMerge(child, extent, held, MergeBatch.requirePositive(batchBytes));
   }
 
   @Override
-  public long grains() {
-    return grains;
-  }
-
-  @Override
-  public long bytes() {
-    return bytes;
+  public DeltaGrains.Summary held() {
+    return held;
   }
 
   @Override
   public DeltaMerge.Result run(
       FileChannel childData, ExtentFile target, DeltaMerge.Progress progress) throws IOException {
-    if (target.size() != fileSize) {
-      throw new IOException(
-          file
-              + ": file changed size since it was checked ("
-              + target.size()
-              + " bytes, was "
-              + fileSize
-              + "); nothing was changed");
-    }
-    Batch batch = new Batch(target, childData, progress);
+    FileChangedException.requireSize(extent.file(), target.size(), extent.fileSize());
+    MergeBatch batch = new MergeBatch(child, childData, batchBytes, held.bytes(), progress);
+    MergeBatch.Sink forced =
+        regions -> {
+          if (!regions.isEmpty()) {
+            target.write(regions);
+            target.force();
+          }
+        };
     try (FileChannel tables = DeltaGrains.openTables(child, childData != null)) {
-      DeltaGrains.forEach(child, tables, fromByte, toByte, batch::add);
+      DeltaGrains.forEach(
+          child,
+          tables,
+          extent.fromByte(),
+          extent.toByte(),
+          piece -> {
+            if (batch.isFull(!piece.zeroed(), piece.length())) {
+              batch.flush(forced);
+            }
+            long at = extent.dataStart() + (piece.virtualByte() - extent.fromByte());
+            if (piece.zeroed()) {
+              batch.zeros(at, piece.length());
+            } else {
+              batch.copy(piece.sourceByte(), at, piece.length());
+            }
+            batch.grainDone(piece.length());
+          });
     }
-    batch.flush();
-    return new DeltaMerge.Result(batch.grainsDone, batch.bytesDone, batch.bytesDone, 0, fileSize);
-  }
-
-  /** The runs of one batch, and what has been done so far. */
-  private final class Batch {
-    final ExtentFile target;
-    final FileChannel childData;
-    final DeltaMerge.Progress progress;
-    final List<Run> runs = new ArrayList<>();
-    ByteBuffer buffer;
-    ByteBuffer zeros;
-    int buffered;
-    long pendingBytes;
-    long grainsDone;
-    long bytesDone;
-
-    Batch(ExtentFile target, FileChannel childData, DeltaMerge.Progress progress) {
-      this.target = target;
-      this.childData = childData;
-      this.progress = progress;
-    }
-
-    void add(DeltaGrains.Piece piece) throws IOException {
-      if (runs.size() >= DeltaMerge.BATCH_GRAINS
-          || (!piece.zeroed() && buffered > 0 && buffered + piece.length() > batchBytes)) {
-        flush();
-      }
-      long at = dataStart + (piece.virtualByte() - fromByte);
-      Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-      if (piece.zeroed()) {
-        runs.add(new Run(-1, at, piece.length()));
-      } else if (last != null
-          && !last.zeros()
-          && last.source() + last.length() == piece.sourceByte()
-          && last.target() + last.length() == at) {
-        // Adjacent in the delta and in the extent: one read, one write.
-        runs.set(
-            runs.size() - 1, new Run(last.source(), last.target(), last.length() + piece.length()));
-        buffered += piece.length();
-      } else {
-        runs.add(new Run(piece.sourceByte(), at, piece.length()));
-        buffered += piece.length();
-      }
-      grainsDone++;
-      pendingBytes += piece.length();
-    }
-
-    /** Writes the batch's data and forces it. */
-    void flush() throws IOException {
-      if (buffered > 0 && (buffer == null || buffer.capacity() < buffered)) {
-        buffer = ByteBuffer.allocateDirect(buffered);
-      }
-      List<ExtentFile.Region> regions = new ArrayList<>();
-      int slot = 0;
-      for (Run run : runs) {
-        if (run.zeros()) {
-          regions.add(new ExtentFile.Region(run.target(), zeros(run.length())));
-          continue;
-        }
-        ByteBuffer data = buffer.duplicate().limit(slot + run.length()).position(slot).slice();
-        slot += run.length();
-        if (childData != null) {
-          ExtentFile.readFully(childData, run.source(), data, child.path());
-          data.flip();
-        }
-        regions.add(new ExtentFile.Region(run.target(), data));
-      }
-      if (!regions.isEmpty()) {
-        target.write(regions);
-        target.force();
-      }
-      runs.clear();
-      buffered = 0;
-      bytesDone += pendingBytes;
-      pendingBytes = 0;
-      progress.update(bytesDone, bytes);
-    }
-
-    private ByteBuffer zeros(int length) {
-      if (zeros == null) {
-        zeros = ByteBuffer.allocateDirect((int) child.header().grainSizeBytes());
-      }
-      return zeros.duplicate().limit(length).slice();
-    }
+    batch.flush(forced);
+    return new DeltaMerge.Result(
+        batch.grainsDone(), batch.bytesDone(), batch.bytesDone(), 0, extent.fileSize());
   }
 }

@@ -9,6 +9,9 @@ import java.nio.file.Path;
  * entry, 0 for a table not allocated.
  */
 public final class GrainDirectory {
+  /** The entry of a grain table that is not allocated: all its grains are unallocated. */
+  public static final long NO_TABLE = 0;
+
   private final int[] entries;
 
   private GrainDirectory(int[] entries) {
@@ -30,7 +33,7 @@ public final class GrainDirectory {
     for (int i = 0; i < count; i++) {
       entries[i] = b.getInt(i * 4);
       long sector = Integer.toUnsignedLong(entries[i]);
-      if (sector != 0 && (sector + tableSectors) * Limits.SECTOR_SIZE > fileSize) {
+      if (sector != NO_TABLE && (sector + tableSectors) * Limits.SECTOR_SIZE > fileSize) {
         throw new CorruptImageException(
             file,
             what,
@@ -51,8 +54,13 @@ public final class GrainDirectory {
     return entries.length;
   }
 
-  /** Sector of grain table {@code index}, 0 when that table is not allocated. */
+  /** Sector of grain table {@code index}, {@link #NO_TABLE} when that table is not allocated. */
   public long tableSector(int index) {
     return Integer.toUnsignedLong(entries[index]);
+  }
+
+  /** True when grain table {@code index} is allocated. */
+  public boolean hasTable(int index) {
+    return entries[index] != NO_TABLE;
   }
 }

@@ -1,11 +1,8 @@
 package io.github.vmdkdelta.vmdk;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-
 /**
- * One grain table: per grain, an unsigned 32-bit sector offset. 0 means not allocated here (read
- * the parent, or zeros in a base); 1 means a zeroed grain when the header allows it.
+ * One grain table: per grain, an unsigned 32-bit sector offset, whose meaning {@link GrainEntries}
+ * gives.
  */
 public final class GrainTable {
   private final int[] entries;
@@ -14,18 +11,9 @@ public final class GrainTable {
     this.entries = entries;
   }
 
-  static GrainTable parse(ByteBuffer buffer, int count) {
-    ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    int[] entries = new int[count];
-    for (int i = 0; i < count; i++) {
-      entries[i] = b.getInt(i * 4);
-    }
+  /** The table of these raw entries, read by {@link GrainTableReader}. */
+  static GrainTable of(int[] entries) {
     return new GrainTable(entries);
-  }
-
-  /** A table of {@code count} unallocated entries, for a directory entry of 0. */
-  static GrainTable empty(int count) {
-    return new GrainTable(new int[count]);
   }
 
   /** Number of entries. */
@@ -33,7 +21,7 @@ public final class GrainTable {
     return entries.length;
   }
 
-  /** Sector of grain {@code index}: 0 unallocated, 1 zeroed (version 2), else the data. */
+  /** The entry of grain {@code index} of the table, as {@link GrainEntries} reads it. */
   public long grainSector(int index) {
     return Integer.toUnsignedLong(entries[index]);
   }

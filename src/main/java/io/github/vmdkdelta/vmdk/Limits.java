@@ -31,8 +31,21 @@ public final class Limits {
    */
   public static final long MIN_GRAIN_SIZE_SECTORS = 8;
 
-  /** Largest grain, in sectors: qemu refuses more ("Invalid granularity", 1 GiB). */
+  /**
+   * Largest grain read, in sectors: qemu refuses more ("Invalid granularity", 1 GiB). A larger
+   * grain size is a lying header.
+   */
   public static final long MAX_GRAIN_SIZE_SECTORS = 0x200000;
+
+  /**
+   * Largest grain written or merged, in sectors (8 MiB): a grain is buffered whole. qemu and VMware
+   * write 128 (64 KiB); the format allows up to {@link #MAX_GRAIN_SIZE_SECTORS}, which no known
+   * writer uses, so an extent with larger grains is read but never changed.
+   */
+  public static final long MAX_WRITTEN_GRAIN_SIZE_SECTORS = 16384;
+
+  /** Largest sector a grain table entry can hold: entries are unsigned 32-bit numbers. */
+  public static final long MAX_ENTRY_SECTOR = 0xffffffffL;
 
   /** Most entries in one grain table: qemu refuses more ("L2 table size too big"). */
   public static final int MAX_GTES_PER_GT = 512;

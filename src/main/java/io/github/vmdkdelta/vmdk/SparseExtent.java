@@ -138,7 +138,9 @@ public final class SparseExtent {
     }
     for (int i = 0; i < dir.size(); i++) {
       long table = dir.tableSector(i);
-      if (table != 0 && table < end && start < table + h.grainTableSectors()) {
+      if (table != GrainDirectory.NO_TABLE
+          && table < end
+          && start < table + h.grainTableSectors()) {
         throw overlap(path, what + " entry " + i, table, start, end);
       }
     }
@@ -210,12 +212,7 @@ public final class SparseExtent {
    * @param ch the file, open for reading
    */
   public GrainTable readGrainTable(FileChannel ch, int index) throws IOException {
-    long sector = grainDirectory.tableSector(index);
-    if (sector == 0) {
-      return GrainTable.empty(header.numGTEsPerGT());
-    }
-    ByteBuffer b = readAt(ch, sector * Limits.SECTOR_SIZE, header.numGTEsPerGT() * 4, path);
-    return GrainTable.parse(b, header.numGTEsPerGT());
+    return GrainTableReader.of(this, ch).table(index);
   }
 
   /**

@@ -283,6 +283,36 @@ public record SparseExtentHeader(
     return ceilDiv(grainDirectoryEntries() * 4, Limits.SECTOR_SIZE);
   }
 
+  /** Grains of the virtual disk (the last one may be partial). */
+  public long grains() {
+    return ceilDiv(capacity, grainSize);
+  }
+
+  /** Index in the grain directory of the table holding grain {@code grain}. */
+  public long tableOf(long grain) {
+    return grain / numGTEsPerGT;
+  }
+
+  /** Index of grain {@code grain}'s entry in its grain table. */
+  public int entryOf(long grain) {
+    return (int) (grain % numGTEsPerGT);
+  }
+
+  /** The grain that entry {@code entry} of grain table {@code table} describes. */
+  public long grainOf(long table, int entry) {
+    return table * numGTEsPerGT + entry;
+  }
+
+  /** The grain holding byte {@code byteOffset} of the virtual disk. */
+  public long grainAt(long byteOffset) {
+    return byteOffset / grainSizeBytes();
+  }
+
+  /** Bytes of the virtual disk in grain {@code grain}: a grain, less at the end, 0 beyond. */
+  public long grainLength(long grain) {
+    return Math.max(0, Math.min(grainSizeBytes(), capacityBytes() - grain * grainSizeBytes()));
+  }
+
   static long ceilDiv(long a, long b) {
     return -Math.floorDiv(-a, b);
   }

@@ -21,25 +21,6 @@ import java.util.TreeMap;
  * {@link ExtentFile} decides that. Not safe for use by several threads.
  */
 public final class SparseExtentWriter {
-  /**
-   * Largest grain this writer handles, in sectors (8 MiB): a grain is buffered whole. qemu and
-   * VMware write 128 (64 KiB); the format allows up to 1 GiB, which no known writer uses.
-   */
-  public static final long MAX_GRAIN_SIZE_SECTORS = 16384;
-
-  /** Largest sector a grain table entry can hold: entries are unsigned 32-bit numbers. */
-  static final long MAX_ENTRY_SECTOR = 0xffffffffL;
-
-  /** What a grain table entry says about a grain. */
-  public enum GrainState {
-    /** Entry 0: not in this extent (read the parent, or zeros in a base). */
-    UNALLOCATED,
-    /** Entry 1 with zeroed-grain entries in use: reads as zeros, hides the parent. */
-    ZEROED,
-    /** Any other entry: the grain's data starts at that sector. */
-    DATA
-  }
-
   /** A grain table as it is on disk and as it will be. */
   private static final class Table {
     final long sector;
@@ -61,6 +42,7 @@ public final class SparseExtentWriter {
   private final SparseExtent extent;
   private final SparseExtentHeader header;
   private final ExtentFile file;
+  private final GrainTableReader reader;
   private final long originalSize;
   private final int[] directory;
   private final int[] redundantDirectory;
@@ -72,13 +54,14 @@ public final class SparseExtentWriter {
    * A writer for {@code extent}, whose bytes {@code file} gives access to.
    *
    * @throws UnsupportedImageException for compressed extents and grains above {@link
-   *     #MAX_GRAIN_SIZE_SECTORS}
+   *     Limits#MAX_WRITTEN_GRAIN_SIZE_SECTORS}
    * @throws CorruptImageException when the two grain directories disagree on which tables exist
    */
   public SparseExtentWriter(SparseExtent extent, ExtentFile file) throws IOException {
     this.extent = extent;
     this.header = extent.header();
     this.file = file;
+    this.reader = GrainTableReader.of(extent, file::read);
     requireWritable(extent);
     this.originalSize = file.size();
     int count = extent.grainDirectory().size();
@@ -91,7 +74,7 @@ public final class SparseExtentWriter {
       this.redundantDirectory = new int[count];
       for (int i = 0; i < count; i++) {
         redundantDirectory[i] = (int) rgd.tableSector(i);
-        if ((redundantDirectory[i] == 0) != (directory[i] == 0)) {
+        if (rgd.hasTable(i) != extent.grainDirectory().hasTable(i)) {
           throw new CorruptImageException(
               extent.path(),
               "redundant grain directory",
@@ -132,14 +115,26 @@ public final class SparseExtentWriter {
           "header",
           "version " + h.version() + " extents are only read, never written in place");
     }
-    if (h.grainSize() > MAX_GRAIN_SIZE_SECTORS) {
+    requireBufferableGrains(extent, "write");
+  }
+
+  /**
+   * Refuses an extent whose grains are too large to buffer whole ({@link
+   * Limits#MAX_WRITTEN_GRAIN_SIZE_SECTORS}), for the operation {@code verb} names.
+   */
+  static void requireBufferableGrains(SparseExtent extent, String verb)
+      throws UnsupportedImageException {
+    long grainSize = extent.header().grainSize();
+    if (grainSize > Limits.MAX_WRITTEN_GRAIN_SIZE_SECTORS) {
       throw new UnsupportedImageException(
           extent.path(),
           "header",
-          "grain too large to write ("
-              + h.grainSize()
+          "grain too large to "
+              + verb
+              + " ("
+              + grainSize
               + " sectors, at most "
-              + MAX_GRAIN_SIZE_SECTORS
+              + Limits.MAX_WRITTEN_GRAIN_SIZE_SECTORS
               + "; qemu and VMware write 128)");
     }
   }
@@ -159,20 +154,9 @@ public final class SparseExtentWriter {
     return next;
   }
 
-  /** What {@code entry} means in this extent. */
+  /** What {@code entry} means in this extent ({@link GrainEntries#stateOf}). */
   public GrainState stateOf(long entry) {
-    return stateOf(header, entry);
-  }
-
-  /** What a grain table entry means in an extent with this header. */
-  public static GrainState stateOf(SparseExtentHeader header, long entry) {
-    if (entry == 0) {
-      return GrainState.UNALLOCATED;
-    }
-    if (entry == 1 && header.hasZeroedGrainEntries()) {
-      return GrainState.ZEROED;
-    }
-    return GrainState.DATA;
+    return GrainEntries.stateOf(header, entry);
   }
 
   /**
@@ -182,36 +166,15 @@ public final class SparseExtentWriter {
    * @throws CorruptImageException when it does not
    */
   public void checkDataGrain(long grain, long sector, long length) throws CorruptImageException {
-    checkDataGrain(extent, Math.max(originalSize, next), grain, sector, length);
-  }
-
-  /** {@link #checkDataGrain} for any extent, against a file of {@code fileSize} bytes. */
-  public static void checkDataGrain(
-      SparseExtent extent, long fileSize, long grain, long sector, long length)
-      throws CorruptImageException {
-    long overHead = extent.header().overHead();
-    if (sector < overHead || sector * Limits.SECTOR_SIZE + length > fileSize) {
-      throw new CorruptImageException(
-          extent.path(),
-          "grain table",
-          "entry of grain "
-              + grain
-              + " points "
-              + (sector < overHead ? "into the metadata" : "past the end of the file")
-              + " (sector "
-              + sector
-              + ", grains lie from sector "
-              + overHead
-              + " to "
-              + fileSize / Limits.SECTOR_SIZE
-              + ")");
-    }
+    GrainEntries.checkDataGrain(extent, Math.max(originalSize, next), grain, sector, length);
   }
 
   /** The grain table entry of grain {@code grain} (counting from the start of the disk). */
   public long entry(long grain) throws IOException {
     Table t = table(tableIndex(grain));
-    return t == null ? 0 : Integer.toUnsignedLong(t.entries[entryIndex(grain)]);
+    return t == null
+        ? GrainEntries.UNALLOCATED
+        : Integer.toUnsignedLong(t.entries[header.entryOf(grain)]);
   }
 
   /**
@@ -219,7 +182,7 @@ public final class SparseExtentWriter {
    * When its table does not exist yet, it is appended now, on a grain boundary.
    */
   public void setEntry(long grain, long sector) throws IOException {
-    if (sector < 0 || sector > MAX_ENTRY_SECTOR) {
+    if (sector < 0 || sector > Limits.MAX_ENTRY_SECTOR) {
       throw new IllegalArgumentException("sector out of range: " + sector);
     }
     int index = tableIndex(grain);
@@ -227,9 +190,9 @@ public final class SparseExtentWriter {
     if (t == null) {
       t = appendTable(index);
     }
-    t.entries[entryIndex(grain)] = (int) sector;
+    t.entries[header.entryOf(grain)] = (int) sector;
     if (t.redundantEntries != null) {
-      t.redundantEntries[entryIndex(grain)] = (int) sector;
+      t.redundantEntries[header.entryOf(grain)] = (int) sector;
     }
     t.dirty = true;
   }
@@ -246,14 +209,15 @@ public final class SparseExtentWriter {
   private long allocate(long bytes) throws VmdkException {
     long sector = next / Limits.SECTOR_SIZE;
     long end = next + bytes;
-    if (sector > MAX_ENTRY_SECTOR || end / Limits.SECTOR_SIZE > MAX_ENTRY_SECTOR + 1) {
+    if (sector > Limits.MAX_ENTRY_SECTOR
+        || end / Limits.SECTOR_SIZE > Limits.MAX_ENTRY_SECTOR + 1) {
       throw new UnsupportedImageException(
           extent.path(),
           "grain table",
           "the file would grow past what grain table entries address (sector "
               + sector
               + ", at most "
-              + MAX_ENTRY_SECTOR
+              + Limits.MAX_ENTRY_SECTOR
               + ")");
     }
     next = ceilTo(end, header.grainSizeBytes());
@@ -329,20 +293,16 @@ public final class SparseExtentWriter {
 
   /** Index in the grain directory of the table holding {@code grain}. */
   public int tableIndex(long grain) {
-    long index = grain / header.numGTEsPerGT();
+    long index = header.tableOf(grain);
     if (grain < 0 || index >= directory.length) {
       throw new IndexOutOfBoundsException("grain " + grain + " beyond the disk");
     }
     return (int) index;
   }
 
-  private int entryIndex(long grain) {
-    return (int) (grain % header.numGTEsPerGT());
-  }
-
   private Table table(int index) throws IOException {
     Table t = tables.get(index);
-    if (t != null || directory[index] == 0) {
+    if (t != null || directory[index] == GrainDirectory.NO_TABLE) {
       return t;
     }
     long sector = Integer.toUnsignedLong(directory[index]);
@@ -381,13 +341,8 @@ public final class SparseExtentWriter {
   }
 
   private int[] readTable(long sector) throws IOException {
-    int n = header.numGTEsPerGT();
-    ByteBuffer b = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
-    file.read(sector * Limits.SECTOR_SIZE, b);
-    int[] entries = new int[n];
-    for (int i = 0; i < n; i++) {
-      entries[i] = b.getInt(i * 4);
-    }
+    int[] entries = new int[header.numGTEsPerGT()];
+    reader.readAt(sector, entries);
     return entries;
   }
 

@@ -185,7 +185,7 @@ class CommitRefusalTest {
             },
             "commit",
             3,
-            "sd0.vmdk: grain table: entry of grain 16 points past the end of the file"),
+            "sd0.vmdk: grain table: grain 16 lies past the end of the file"),
         row(
             "two grains of the parent share a place",
             f -> {
@@ -194,7 +194,7 @@ class CommitRefusalTest {
             },
             "commit",
             3,
-            "sd0-000000.vmdk: grain table: two entries point at the same grain"),
+            "sd0-000000.vmdk: grain table: grains 1 and 2 point at the same grain (sector "),
         row(
             "a grain of the parent lies in its metadata",
             f -> {
@@ -203,7 +203,7 @@ class CommitRefusalTest {
             },
             "commit",
             3,
-            "sd0-000000.vmdk: grain table: entry of grain 1 points into the metadata"));
+            "sd0-000000.vmdk: grain table: grain 1 points into the metadata"));
   }
 
   /** Refusals that only a split or flat parent (or a split delta) can meet. */
