@@ -56,7 +56,7 @@ final class CommitCommand implements Callable<Integer> {
     if (root.dryRun) {
       Report.notePendingJournal(err, disk);
       CommitDelta.CommitPlan plan = commit.plan(disk);
-      plan.warnings().forEach(w -> err.println("vmdk-delta: " + w));
+      Report.warnings(err, plan.warnings());
       out.println(
           "would commit the delta "
               + disk
@@ -89,7 +89,7 @@ final class CommitCommand implements Callable<Integer> {
         meter.finish();
       }
     }
-    result.warnings().forEach(w -> err.println("vmdk-delta: " + w));
+    Report.warnings(err, result.warnings());
     out.println(
         disk
             + ": committed into "

@@ -2,6 +2,7 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.JournalStatus;
 import io.github.vmdkdelta.ops.Plan;
+import io.github.vmdkdelta.ops.Warning;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,8 +19,13 @@ final class Report {
   }
 
   /** Each warning or note as one stderr line. */
-  void warnings(List<String> warnings) {
-    warnings.forEach(w -> err.println("vmdk-delta: " + w));
+  void warnings(List<Warning> warnings) {
+    warnings(err, warnings);
+  }
+
+  /** {@link #warnings(List)}, on {@code err}. */
+  static void warnings(PrintWriter err, List<Warning> warnings) {
+    warnings.forEach(w -> err.println("vmdk-delta: " + Warnings.text(w)));
   }
 
   /**
@@ -46,14 +52,14 @@ final class Report {
   }
 
   /** A dry run: the warnings, a headline and the steps. */
-  void dryRun(String headline, List<String> warnings, Plan plan) {
+  void dryRun(String headline, List<Warning> warnings, Plan plan) {
     warnings(warnings);
     out.println(headline + ":");
     plan.describe().forEach(line -> out.println("  " + line));
   }
 
   /** The outcome of a real run, after its warnings. */
-  void done(List<String> warnings, String outcome) {
+  void done(List<Warning> warnings, String outcome) {
     warnings(warnings);
     out.println(outcome);
   }
