@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,17 +48,18 @@ final class CommitCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to merge into its parent.")
   Path disk;
 
+  @Mixin JsonOutput output = new JsonOutput();
+
   @Override
   public Integer call() throws Exception {
     CommitDelta commit =
         new CommitDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
-    PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Report report = new Report(spec, "commit", disk, output);
     if (root.dryRun) {
-      Report.notePendingJournal(err, disk);
+      report.notePendingJournal(disk);
       CommitDelta.CommitPlan plan = commit.plan(disk);
-      Report.warnings(err, plan.warnings());
-      out.println(
+      report.dryRun(
           "would commit the delta "
               + disk
               + " into "
@@ -72,8 +74,9 @@ final class CommitCommand implements Callable<Integer> {
               + plan.grainsAppended()
               + " grains appended; needs "
               + Sizes.human(plan.spaceNeeded())
-              + " free):");
-      plan.plan().describe().forEach(line -> out.println("  " + line));
+              + " free)",
+          plan.warnings(),
+          plan.plan());
       return ExitCode.OK;
     }
     ProgressMeter meter =
@@ -89,8 +92,8 @@ final class CommitCommand implements Callable<Integer> {
         meter.finish();
       }
     }
-    Report.warnings(err, result.warnings());
-    out.println(
+    report.done(
+        result.warnings(),
         disk
             + ": committed into "
             + result.mergedInto().getFileName()
