@@ -50,6 +50,25 @@ final class CommitCommand implements Callable<Integer> {
 
   @Mixin JsonOutput output = new JsonOutput();
 
+  /** What a dry run would do, with the merge's sizes. */
+  private String headline(CommitDelta.CommitPlan plan) {
+    return "would commit the delta "
+        + disk
+        + " into "
+        + plan.parent().getFileName()
+        + " ("
+        + plan.grains()
+        + " grains, "
+        + Sizes.human(plan.bytes())
+        + "; "
+        + Sizes.human(plan.bytesOverwritten())
+        + " overwritten in place, "
+        + plan.grainsAppended()
+        + " grains appended; needs "
+        + Sizes.human(plan.spaceNeeded())
+        + " free)";
+  }
+
   @Override
   public Integer call() throws Exception {
     CommitDelta commit =
@@ -59,24 +78,7 @@ final class CommitCommand implements Callable<Integer> {
     if (root.dryRun) {
       report.notePendingJournal(disk);
       CommitDelta.CommitPlan plan = commit.plan(disk);
-      report.dryRun(
-          "would commit the delta "
-              + disk
-              + " into "
-              + plan.parent().getFileName()
-              + " ("
-              + plan.grains()
-              + " grains, "
-              + Sizes.human(plan.bytes())
-              + "; "
-              + Sizes.human(plan.bytesOverwritten())
-              + " overwritten in place, "
-              + plan.grainsAppended()
-              + " grains appended; needs "
-              + Sizes.human(plan.spaceNeeded())
-              + " free)",
-          plan.warnings(),
-          plan.plan());
+      report.dryRun(headline(plan), plan.warnings(), plan.plan());
       return ExitCode.OK;
     }
     ProgressMeter meter =

@@ -30,12 +30,10 @@ import java.util.random.RandomGenerator;
 public final class CommitDelta extends Operation<CommitDelta.CommitPlan> {
   private final int batchBytes;
 
-  /** A commit with every safety check on. */
-  public CommitDelta(SafeFileOperations ops, RandomGenerator random) {
-    this(ops, random, Options.DEFAULT);
-  }
-
-  /** A commit with the user's {@code options}; the arguments are {@link Operation}'s. */
+  /**
+   * A commit with the user's {@code options}; the arguments are {@link Operation}'s ({@link
+   * Options#DEFAULT}: every safety check on).
+   */
   public CommitDelta(SafeFileOperations ops, RandomGenerator random, Options options) {
     this(ops, random, options, DeltaMerge.DEFAULT_BATCH_BYTES);
   }

@@ -11,15 +11,12 @@ import java.util.List;
  * refers to the disk by name sees the disk as it was when the delta was made.
  */
 public final class DeleteDelta extends Operation<DeleteDelta.DeletePlan> {
-
-  /** A delete with the user's {@code options}; the arguments are {@link Operation}'s. */
+  /**
+   * A delete with the user's {@code options}; the arguments are {@link Operation}'s ({@link
+   * Options#DEFAULT}: every safety check on).
+   */
   public DeleteDelta(SafeFileOperations ops, Options options) {
     super(Preconditions.DELETE, ops, null, options);
-  }
-
-  /** A delete with every safety check on. */
-  public DeleteDelta(SafeFileOperations ops) {
-    this(ops, Options.DEFAULT);
   }
 
   /**

@@ -15,15 +15,12 @@ import java.util.random.RandomGenerator;
  * the delta.
  */
 public final class MakeDelta extends Operation<MakeDelta.MakePlan> {
-
-  /** A make with the user's {@code options}; the arguments are {@link Operation}'s. */
+  /**
+   * A make with the user's {@code options}; the arguments are {@link Operation}'s ({@link
+   * Options#DEFAULT}: every safety check on).
+   */
   public MakeDelta(SafeFileOperations ops, RandomGenerator random, Options options) {
     super(Preconditions.MAKE, ops, random, options);
-  }
-
-  /** A make with every safety check on. */
-  public MakeDelta(SafeFileOperations ops, RandomGenerator random) {
-    this(ops, random, Options.DEFAULT);
   }
 
   /** What {@code make} will do, checked in full; nothing is changed. */

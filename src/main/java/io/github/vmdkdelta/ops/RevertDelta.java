@@ -15,15 +15,12 @@ import java.util.random.RandomGenerator;
  * process dies then).
  */
 public final class RevertDelta extends Operation<RevertDelta.RevertPlan> {
-
-  /** A revert with the user's {@code options}; the arguments are {@link Operation}'s. */
+  /**
+   * A revert with the user's {@code options}; the arguments are {@link Operation}'s ({@link
+   * Options#DEFAULT}: every safety check on).
+   */
   public RevertDelta(SafeFileOperations ops, RandomGenerator random, Options options) {
     super(Preconditions.REVERT, ops, random, options);
-  }
-
-  /** A revert with every safety check on. */
-  public RevertDelta(SafeFileOperations ops, RandomGenerator random) {
-    this(ops, random, Options.DEFAULT);
   }
 
   /**
