@@ -3,22 +3,16 @@ package io.github.vmdkdelta.chain;
 import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.Limits;
 import java.io.IOException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Optional;
 
 /**
- * A disk and its ancestors, leaf first, each parent found through the child's {@code
- * parentFileNameHint} relative to the child's folder. Opening checks every layer and every link
- * that does not depend on the operation: parents exist, capacities agree, no cycle (by file
- * identity, not name), depth within {@link Limits#MAX_CHAIN_DEPTH}. CID links are reported by
- * {@link #cidMismatch}, since whether a mismatch matters depends on the operation.
+ * A disk and its ancestors, leaf first, as {@link ChainWalk} follows them. Opening checks every
+ * layer and every link that does not depend on the operation: parents exist, capacities agree, no
+ * cycle (by file identity, not name), depth within {@link Limits#MAX_CHAIN_DEPTH}. CID links are
+ * reported by {@link #cidMismatch}, since whether a mismatch matters depends on the operation.
  */
 public final class DiskChain {
   private final List<DiskLayer> layers;
@@ -42,62 +36,19 @@ public final class DiskChain {
    * the leaf's folder are followed as well.
    */
   public static DiskChain open(Path leaf, boolean allowOutside) throws IOException {
-    List<DiskLayer> layers = new ArrayList<>();
-    Set<Object> seen = new HashSet<>();
-    Path path = leaf;
-    while (true) {
-      if (!Files.isRegularFile(path)) {
-        if (layers.isEmpty()) {
-          throw Files.exists(path)
-              ? new FileSystemException(path.toString(), null, "not a regular file")
-              : new NoSuchFileException(path.toString());
-        }
-        DiskLayer child = layers.get(layers.size() - 1);
-        throw new BrokenChainException(
-            child.path(),
-            "parent",
-            "parent disk not found ("
-                + path
-                + "); it may have been moved or renamed: put it back under this name");
+    ChainWalk walk = ChainWalk.of(leaf, allowOutside);
+    List<DiskLayer> layers = walk.layers();
+    // A link's fault comes before the walk's stop further down, as the walk met them.
+    for (int i = 0; i + 1 < layers.size(); i++) {
+      Optional<BrokenChainException> fault = ChainWalk.linkFault(layers.get(i), layers.get(i + 1));
+      if (fault.isPresent()) {
+        throw fault.get();
       }
-      if (!seen.add(identity(path))) {
-        throw new BrokenChainException(
-            layers.get(layers.size() - 1).path(),
-            "parent",
-            "the chain of parents loops back to " + path);
-      }
-      if (layers.size() == Limits.MAX_CHAIN_DEPTH) {
-        throw new BrokenChainException(
-            leaf, "chain", "chain deeper than " + Limits.MAX_CHAIN_DEPTH + " disks");
-      }
-      DiskLayer layer = DiskLayer.open(path);
-      if (!layers.isEmpty()) {
-        DiskLayer child = layers.get(layers.size() - 1);
-        if (child.capacity() != layer.capacity()) {
-          throw new BrokenChainException(
-              child.path(),
-              "parent",
-              "capacity differs from the parent's ("
-                  + child.capacity()
-                  + " sectors, "
-                  + layer.path()
-                  + " has "
-                  + layer.capacity()
-                  + ")");
-        }
-      }
-      layers.add(layer);
-      if (layer.parentHint().isEmpty()) {
-        return new DiskChain(layers);
-      }
-      path = ParentHint.resolve(path, layer.parentHint().get(), allowOutside);
     }
-  }
-
-  /** The file's identity: inode where the platform has one, else its real path. */
-  private static Object identity(Path path) throws IOException {
-    Object key = Files.readAttributes(path, BasicFileAttributes.class).fileKey();
-    return key != null ? key : path.toRealPath().toString();
+    if (walk.stoppedBy().isPresent()) {
+      throw walk.stoppedBy().get();
+    }
+    return new DiskChain(layers);
   }
 
   /** The layers, leaf first, base last. */
@@ -121,10 +72,16 @@ public final class DiskChain {
    */
   public int cidMismatch() {
     for (int i = 0; i + 1 < layers.size(); i++) {
-      if (!layers.get(i).parentCid().orElseThrow().equals(layers.get(i + 1).cid())) {
+      if (CidMismatch.of(layers.get(i), layers.get(i + 1)).isPresent()) {
         return i;
       }
     }
     return -1;
+  }
+
+  /** The first link, from the leaf down, whose CIDs do not match, if there is one. */
+  public Optional<CidMismatch> firstCidMismatch() {
+    int i = cidMismatch();
+    return i < 0 ? Optional.empty() : CidMismatch.of(layers.get(i), layers.get(i + 1));
   }
 }

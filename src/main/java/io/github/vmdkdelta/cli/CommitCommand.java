@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,33 +48,37 @@ final class CommitCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to merge into its parent.")
   Path disk;
 
+  @Mixin JsonOutput output = new JsonOutput();
+
+  /** What a dry run would do, with the merge's sizes. */
+  private String headline(CommitDelta.CommitPlan plan) {
+    return "would commit the delta "
+        + disk
+        + " into "
+        + plan.parent().getFileName()
+        + " ("
+        + plan.grains()
+        + " grains, "
+        + Sizes.human(plan.bytes())
+        + "; "
+        + Sizes.human(plan.bytesOverwritten())
+        + " overwritten in place, "
+        + plan.grainsAppended()
+        + " grains appended; needs "
+        + Sizes.human(plan.spaceNeeded())
+        + " free)";
+  }
+
   @Override
   public Integer call() throws Exception {
     CommitDelta commit =
         new CommitDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
-    PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    Report report = new Report(spec, "commit", disk, output);
     if (root.dryRun) {
-      Report.notePendingJournal(err, disk);
+      report.notePendingJournal(disk);
       CommitDelta.CommitPlan plan = commit.plan(disk);
-      plan.warnings().forEach(w -> err.println("vmdk-delta: " + w));
-      out.println(
-          "would commit the delta "
-              + disk
-              + " into "
-              + plan.parent().getFileName()
-              + " ("
-              + plan.grains()
-              + " grains, "
-              + Sizes.human(plan.bytes())
-              + "; "
-              + Sizes.human(plan.bytesOverwritten())
-              + " overwritten in place, "
-              + plan.grainsAppended()
-              + " grains appended; needs "
-              + Sizes.human(plan.spaceNeeded())
-              + " free):");
-      plan.plan().describe().forEach(line -> out.println("  " + line));
+      report.dryRun(headline(plan), plan.warnings(), plan.plan());
       return ExitCode.OK;
     }
     ProgressMeter meter =
@@ -89,8 +94,8 @@ final class CommitCommand implements Callable<Integer> {
         meter.finish();
       }
     }
-    result.warnings().forEach(w -> err.println("vmdk-delta: " + w));
-    out.println(
+    report.done(
+        result.warnings(),
         disk
             + ": committed into "
             + result.mergedInto().getFileName()

@@ -4,6 +4,7 @@ import io.github.vmdkdelta.ops.DeleteDelta;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -28,10 +29,12 @@ final class DeleteCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to throw away.")
   Path disk;
 
+  @Mixin JsonOutput output = new JsonOutput();
+
   @Override
   public Integer call() throws Exception {
     DeleteDelta delete = new DeleteDelta(TestHooks.fileOperations(), root.options());
-    Report report = new Report(spec);
+    Report report = new Report(spec, "delete", disk, output);
     if (root.dryRun) {
       report.notePendingJournal(disk);
       DeleteDelta.DeletePlan plan = delete.plan(disk);

@@ -1,5 +1,6 @@
 package io.github.vmdkdelta.cli;
 
+import io.github.vmdkdelta.chain.CidMismatch;
 import io.github.vmdkdelta.chain.VmwareLock;
 import io.github.vmdkdelta.ops.ChainInfo;
 import io.github.vmdkdelta.ops.JournalStatus;
@@ -104,16 +105,14 @@ final class InfoCommand implements Callable<Integer> {
       boolean capacityBad = l.capacityMatchesParent().map(m -> !m).orElse(false);
       String shownName = shownName(info.disk(), l.path());
       if (cidBad) {
+        LayerInfo parent = layers.get(i + 1);
+        CidMismatch mismatch =
+            new CidMismatch(l.path(), l.parentCid().orElseThrow(), parent.path(), parent.cid());
         notes.add(
             "! "
                 + shownName
-                + ": parent CID "
-                + l.parentCid().orElseThrow()
-                + " does not match the CID of its parent "
-                + shownName(info.disk(), layers.get(i + 1).path())
-                + " ("
-                + layers.get(i + 1).cid()
-                + "): the parent was changed after this delta was made");
+                + ": parentCID: "
+                + mismatch.message(shownName(info.disk(), parent.path())));
       }
       if (capacityBad) {
         notes.add(

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -30,10 +31,12 @@ final class MakeCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DISK", description = "The .vmdk file to snapshot.")
   Path disk;
 
+  @Mixin JsonOutput output = new JsonOutput();
+
   @Override
   public Integer call() throws Exception {
     MakeDelta make = new MakeDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
-    Report report = new Report(spec);
+    Report report = new Report(spec, "make", disk, output);
     if (root.dryRun) {
       report.notePendingJournal(disk);
       MakeDelta.MakePlan plan = make.plan(disk);

@@ -2,24 +2,35 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.JournalStatus;
 import io.github.vmdkdelta.ops.Plan;
+import io.github.vmdkdelta.ops.Warning;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** What the disk commands print: warnings on stderr, the plan of a dry run, the outcome. */
+/**
+ * What the commands that change disks print: warnings on stderr, the plan of a dry run, the
+ * outcome; with {@code --json}, the same as one document on stdout (the warnings still on stderr).
+ */
 final class Report {
   private final PrintWriter out;
   private final PrintWriter err;
+  private final String operation;
+  private final Path disk;
+  private final boolean json;
 
-  Report(CommandSpec spec) {
+  Report(CommandSpec spec, String operation, Path disk, JsonOutput output) {
     this.out = spec.commandLine().getOut();
     this.err = spec.commandLine().getErr();
+    this.operation = operation;
+    this.disk = disk;
+    this.json = output.json;
   }
 
   /** Each warning or note as one stderr line. */
-  void warnings(List<String> warnings) {
-    warnings.forEach(w -> err.println("vmdk-delta: " + w));
+  void warnings(List<Warning> warnings) {
+    warnings.forEach(w -> err.println("vmdk-delta: " + Warnings.text(w)));
   }
 
   /**
@@ -46,15 +57,32 @@ final class Report {
   }
 
   /** A dry run: the warnings, a headline and the steps. */
-  void dryRun(String headline, List<String> warnings, Plan plan) {
+  void dryRun(String headline, List<Warning> warnings, Plan plan) {
     warnings(warnings);
+    if (json) {
+      out.println(Json.write(document(true, headline, plan.describe(), warnings)));
+      return;
+    }
     out.println(headline + ":");
     plan.describe().forEach(line -> out.println("  " + line));
   }
 
   /** The outcome of a real run, after its warnings. */
-  void done(List<String> warnings, String outcome) {
+  void done(List<Warning> warnings, String outcome) {
     warnings(warnings);
-    out.println(outcome);
+    out.println(json ? Json.write(document(false, outcome, List.of(), warnings)) : outcome);
+  }
+
+  private Map<String, Object> document(
+      boolean dryRun, String outcome, List<String> steps, List<Warning> warnings) {
+    Map<String, Object> doc = Json.object();
+    doc.put("schema_version", InfoCommand.JSON_SCHEMA_VERSION);
+    doc.put("operation", operation);
+    doc.put("disk", disk.toString());
+    doc.put("dry_run", dryRun);
+    doc.put("outcome", outcome);
+    doc.put("steps", steps);
+    doc.put("warnings", Warnings.json(warnings));
+    return doc;
   }
 }

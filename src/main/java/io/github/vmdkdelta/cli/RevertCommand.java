@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -30,11 +31,13 @@ final class RevertCommand implements Callable<Integer> {
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to empty.")
   Path disk;
 
+  @Mixin JsonOutput output = new JsonOutput();
+
   @Override
   public Integer call() throws Exception {
     RevertDelta revert =
         new RevertDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
-    Report report = new Report(spec);
+    Report report = new Report(spec, "revert", disk, output);
     if (root.dryRun) {
       report.notePendingJournal(disk);
       RevertDelta.RevertPlan plan = revert.plan(disk);

@@ -1,5 +1,7 @@
 package io.github.vmdkdelta.ops;
 
+import io.github.vmdkdelta.chain.ChainWalk;
+import io.github.vmdkdelta.chain.CidMismatch;
 import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.chain.LayerExtent;
 import io.github.vmdkdelta.chain.VmwareLock;
@@ -135,33 +137,9 @@ public final class ChainCheck {
   }
 
   private static void checkLink(DiskLayer child, DiskLayer parent, List<Problem> problems) {
-    if (child.capacity() != parent.capacity()) {
-      problems.add(
-          Problem.error(
-              child.path(),
-              "parent",
-              "capacity differs from the parent's ("
-                  + child.capacity()
-                  + " sectors, "
-                  + parent.path()
-                  + " has "
-                  + parent.capacity()
-                  + ")"));
-    }
-    if (!child.parentCid().orElseThrow().equals(parent.cid())) {
-      problems.add(
-          Problem.error(
-              child.path(),
-              "parentCID",
-              "does not match the parent's CID (parentCID "
-                  + child.parentCid().orElseThrow()
-                  + ", "
-                  + parent.path().getFileName()
-                  + " has CID "
-                  + parent.cid()
-                  + "): the parent was changed after this delta was made; VMware refuses to open"
-                  + " the disk"));
-    }
+    ChainWalk.linkFault(child, parent).ifPresent(e -> problems.add(Problem.of(e, child.path())));
+    CidMismatch.of(child, parent)
+        .ifPresent(m -> problems.add(Problem.error(child.path(), "parentCID", m.message())));
   }
 
   /**

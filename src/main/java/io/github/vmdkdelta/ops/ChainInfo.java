@@ -1,5 +1,6 @@
 package io.github.vmdkdelta.ops;
 
+import io.github.vmdkdelta.chain.ChainWalk;
 import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.chain.VmwareLock;
 import io.github.vmdkdelta.vmdk.VmdkException;

@@ -1,13 +1,10 @@
 package io.github.vmdkdelta.ops;
 
-import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.chain.DiskLayer;
-import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.ContentId;
 import io.github.vmdkdelta.vmdk.DeltaDescriptor;
 import io.github.vmdkdelta.vmdk.DeltaMerge;
 import io.github.vmdkdelta.vmdk.FlatMerge;
-import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,16 +27,12 @@ import java.util.random.RandomGenerator;
  * until the renames are done, the delta is untouched and still shows the same data, and an
  * interrupted commit is rolled back from the journal and the undo logs.
  */
-public final class CommitDelta {
-  private final SafeFileOperations ops;
-  private final RandomGenerator random;
-  private final Options options;
+public final class CommitDelta extends Operation<CommitDelta.CommitPlan> {
   private final int batchBytes;
 
   /**
-   * @param ops the file layer every change goes through
-   * @param random source of the parent's new CID
-   * @param options safety overrides the user asked for
+   * A commit with the user's {@code options}; the arguments are {@link Operation}'s ({@link
+   * Options#DEFAULT}: every safety check on).
    */
   public CommitDelta(SafeFileOperations ops, RandomGenerator random, Options options) {
     this(ops, random, options, DeltaMerge.DEFAULT_BATCH_BYTES);
@@ -47,15 +40,8 @@ public final class CommitDelta {
 
   /** A commit that merges in batches of {@code batchBytes} (tests cut merges into many). */
   CommitDelta(SafeFileOperations ops, RandomGenerator random, Options options, int batchBytes) {
-    this.ops = ops;
-    this.random = random;
-    this.options = options;
+    super(Preconditions.COMMIT, ops, random, options);
     this.batchBytes = batchBytes;
-  }
-
-  /** A commit with every safety check on. */
-  public CommitDelta(SafeFileOperations ops, RandomGenerator random) {
-    this(ops, random, Options.DEFAULT);
   }
 
   /**
@@ -80,71 +66,25 @@ public final class CommitDelta {
       long grainsAppended,
       long spaceNeeded,
       Plan plan,
-      List<String> warnings)
+      List<Warning> warnings)
       implements Transaction.Planned {}
 
   /** What {@code commit} did. */
   public record CommitResult(
-      Path disk, Path mergedInto, ContentId cid, long bytes, List<String> warnings) {}
+      Path disk, Path mergedInto, ContentId cid, long bytes, List<Warning> warnings) {}
 
-  /** Checks the chain of {@code disk} and plans the steps; nothing is changed. */
-  public CommitPlan plan(Path disk) throws IOException {
-    return plan(disk, DeltaMerge.Progress.NONE);
+  @Override
+  CommitPlan plan(Path disk, Preconditions.Met met, MetadataCheck metadata) throws IOException {
+    return plan(disk, met, DeltaMerge.Progress.NONE);
   }
 
-  private CommitPlan plan(Path disk, DeltaMerge.Progress progress) throws IOException {
-    DiskChain chain = DiskChain.open(disk, options.allowParentsOutsideFolder());
-    DiskLayer leaf = chain.leaf();
-    if (!leaf.isDelta()) {
-      throw new UnsupportedImageException(
-          disk,
-          "commit",
-          "not a delta disk (no parentFileNameHint): there is no parent to commit into");
-    }
-    if (!leaf.isMonolithic()) {
-      throw new UnsupportedImageException(
-          disk,
-          "descriptor",
-          "the delta is a "
-              + leaf.descriptor().createType()
-              + " disk; commit only merges monolithicSparse deltas (as vmdk-delta make and"
-              + " qemu-img create -b make them)");
-    }
-    DiskLayer parent = chain.layers().get(1);
-    if (!DiskNames.folderOf(parent.path()).equals(DiskNames.folderOf(disk))) {
-      throw new UnsupportedImageException(
-          disk,
-          "commit",
-          "the parent is in another folder ("
-              + leaf.parentHint().orElseThrow()
-              + "); commit only changes files within the disk's folder");
-    }
-    SafetyChecks safety = new SafetyChecks(options);
-    for (DiskLayer layer : chain.layers()) {
-      safety.requireUnlocked(layer.path());
-    }
+  private CommitPlan plan(Path disk, Preconditions.Met met, DeltaMerge.Progress progress)
+      throws IOException {
+    DiskLayer leaf = met.leaf();
+    DiskLayer parent = met.parent();
+    SafetyChecks safety = met.safety();
     for (Path file : parent.extentFiles()) {
       safety.requireUnlocked(file);
-    }
-    safety.requireVmOff(disk);
-    for (DiskLayer layer : chain.layers()) {
-      SafetyChecks.requireClosedCleanly(layer);
-    }
-    int mismatch = chain.cidMismatch();
-    if (mismatch >= 0) {
-      DiskLayer child = chain.layers().get(mismatch);
-      DiskLayer itsParent = chain.layers().get(mismatch + 1);
-      throw new BrokenChainException(
-          child.path(),
-          "parentCID",
-          "does not match the parent's CID (parentCID "
-              + child.parentCid().orElseThrow()
-              + ", "
-              + itsParent.path().getFileName()
-              + " has CID "
-              + itsParent.cid()
-              + "): the parent was changed after this delta was made, committing onto it is"
-              + " unsafe");
     }
     Path aside = DiskNames.discardedDeltaName(disk);
     DiskNames.requireFree(aside, "it is left from an interrupted vmdk-delta run");
@@ -175,7 +115,6 @@ public final class CommitDelta {
 
     Path folder = DiskNames.folderOf(disk);
     safety.requireRoom(folder, spaceNeeded);
-    List<String> warnings = new ArrayList<>(safety.warnings());
     List<FileStep> steps = new ArrayList<>(merges.steps());
     steps.add(new FileStep.Rename(disk, aside));
     steps.addAll(rename.steps());
@@ -197,7 +136,7 @@ public final class CommitDelta {
         merges.dryRun().grainsAppended(),
         spaceNeeded,
         plan,
-        warnings);
+        safety.warnings());
   }
 
   /**
@@ -258,16 +197,13 @@ public final class CommitDelta {
   }
 
   /**
-   * Plans and carries out {@code commit} as one transaction: on failure the folder is as it was; if
-   * the process dies, the next run (or {@link Recovery}) finishes or undoes it.
+   * Plans and carries out {@code commit} (see {@link Operation#execute}).
    *
    * @param progress told how far the merge is after each batch of grains
    */
   public CommitResult run(Path disk, DeltaMerge.Progress progress) throws IOException {
-    var outcome = Transaction.execute(ops, disk, "commit", d -> plan(d, progress));
+    var outcome = execute(disk, (d, metadata) -> plan(d, preconditionsOf(d), progress));
     CommitPlan plan = outcome.planned();
-    List<String> warnings = new ArrayList<>(plan.warnings());
-    warnings.addAll(outcome.notes());
-    return new CommitResult(disk, plan.parent(), plan.cid(), plan.bytes(), warnings);
+    return new CommitResult(disk, plan.parent(), plan.cid(), plan.bytes(), outcome.warnings());
   }
 }

@@ -20,9 +20,6 @@ record FileFingerprint(long length, byte[] head) {
   /** Eight sectors: the header and the first descriptor lines of every file we create. */
   static final int HEAD = 4096;
 
-  /** Writes reach the device in whole sectors: a torn write leaves each one old or new. */
-  private static final int SECTOR = 512;
-
   FileFingerprint {
     head = head.clone();
   }
@@ -57,17 +54,6 @@ record FileFingerprint(long length, byte[] head) {
       return false;
     }
     byte[] now = ops.read(file, 0, head.length);
-    for (int at = 0; at < now.length; at += SECTOR) {
-      int end = Math.min(at + SECTOR, now.length);
-      boolean ours = Arrays.equals(now, at, end, head, at, end);
-      boolean zeros = true;
-      for (int i = at; i < end && zeros; i++) {
-        zeros = now[i] == 0;
-      }
-      if (!ours && !zeros) {
-        return false;
-      }
-    }
-    return true;
+    return TornSectors.eachSectorOneOf(now, 0, head, new byte[now.length]);
   }
 }

@@ -218,7 +218,8 @@ public sealed interface FileStep {
         if (Arrays.equals(now, before)) {
           return;
         }
-        if (isOldOrNewBySector(now, before, after, change.offset())) {
+        if (now.length == before.length
+            && TornSectors.eachSectorOneOf(now, change.offset(), before, after)) {
           ops.rewrite(name, change.offset(), before);
           return;
         }
@@ -234,24 +235,6 @@ public sealed interface FileStep {
       }
       // Nowhere: only a repeated recovery sees this, after undoing a later step renamed the file
       // back (undo runs in reverse, so this rewrite was undone before that).
-    }
-
-    private static boolean isOldOrNewBySector(
-        byte[] now, byte[] before, byte[] after, long offset) {
-      if (now.length != before.length) {
-        return false;
-      }
-      // Sectors of the file, not of the array: the range need not start on a sector.
-      int at = 0;
-      while (at < now.length) {
-        int end = (int) Math.min(now.length, at + 512 - (offset + at) % 512);
-        if (!Arrays.equals(now, at, end, before, at, end)
-            && !Arrays.equals(now, at, end, after, at, end)) {
-          return false;
-        }
-        at = end;
-      }
-      return true;
     }
 
     @Override

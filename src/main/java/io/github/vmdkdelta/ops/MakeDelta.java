@@ -1,10 +1,7 @@
 package io.github.vmdkdelta.ops;
 
-import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.chain.DiskLayer;
-import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.ContentId;
-import io.github.vmdkdelta.vmdk.Limits;
 import io.github.vmdkdelta.vmdk.UnsupportedImageException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,25 +14,13 @@ import java.util.random.RandomGenerator;
  * delta on it under the disk's own name, so that whatever refers to the disk by name now writes to
  * the delta.
  */
-public final class MakeDelta {
-  private final SafeFileOperations ops;
-  private final RandomGenerator random;
-  private final Options options;
-
+public final class MakeDelta extends Operation<MakeDelta.MakePlan> {
   /**
-   * @param ops the file layer every change goes through
-   * @param random source of the new CID and identity values
-   * @param options safety overrides the user asked for
+   * A make with the user's {@code options}; the arguments are {@link Operation}'s ({@link
+   * Options#DEFAULT}: every safety check on).
    */
   public MakeDelta(SafeFileOperations ops, RandomGenerator random, Options options) {
-    this.ops = ops;
-    this.random = random;
-    this.options = options;
-  }
-
-  /** A make with every safety check on. */
-  public MakeDelta(SafeFileOperations ops, RandomGenerator random) {
-    this(ops, random, Options.DEFAULT);
+    super(Preconditions.MAKE, ops, random, options);
   }
 
   /** What {@code make} will do, checked in full; nothing is changed. */
@@ -45,58 +30,18 @@ public final class MakeDelta {
       ContentId childCid,
       ContentId parentCid,
       Plan plan,
-      List<String> warnings)
+      List<Warning> warnings)
       implements Transaction.Planned {}
 
   /** What {@code make} did. */
-  public record MakeResult(Path disk, Path frozen, ContentId childCid, List<String> warnings) {}
+  public record MakeResult(Path disk, Path frozen, ContentId childCid, List<Warning> warnings) {}
 
-  /**
-   * Checks the chain of {@code disk} and plans the steps.
-   *
-   * @throws io.github.vmdkdelta.vmdk.VmdkException when the chain is damaged, unsupported, broken
-   *     or in use, or a name is taken
-   */
-  public MakePlan plan(Path disk) throws IOException {
-    DiskChain chain = DiskChain.open(disk, options.allowParentsOutsideFolder());
-    DiskLayer leaf = chain.leaf();
-    if (chain.layers().size() >= Limits.MAX_CHAIN_DEPTH) {
-      // Every command refuses a chain past the cap: a snapshot past it could not be undone.
-      throw new BrokenChainException(
-          disk,
-          "chain",
-          "chain already "
-              + chain.layers().size()
-              + " disks deep; a snapshot would make it deeper than "
-              + Limits.MAX_CHAIN_DEPTH
-              + " disks, which no command could then open: commit or delete a snapshot first");
-    }
-    SafetyChecks safety = new SafetyChecks(options);
-    for (DiskLayer layer : chain.layers()) {
-      safety.requireUnlocked(layer.path());
-    }
-    safety.requireVmOff(disk);
-    safety.requireNotSymbolicLink(disk);
-    for (DiskLayer layer : chain.layers()) {
-      SafetyChecks.requireClosedCleanly(layer);
-    }
-    int mismatch = chain.cidMismatch();
-    if (mismatch >= 0) {
-      DiskLayer child = chain.layers().get(mismatch);
-      DiskLayer parent = chain.layers().get(mismatch + 1);
-      throw new BrokenChainException(
-          child.path(),
-          "parentCID",
-          "does not match the parent's CID (parentCID "
-              + child.parentCid().orElseThrow()
-              + ", "
-              + parent.path().getFileName()
-              + " has CID "
-              + parent.cid()
-              + "): the parent was changed after this delta was made");
-    }
+  @Override
+  MakePlan plan(Path disk, Preconditions.Met met, MetadataCheck metadata) throws IOException {
+    DiskLayer leaf = met.leaf();
+    SafetyChecks safety = met.safety();
     DiskNames.requireNameUsableInHint(disk);
-    Path frozen = DiskNames.frozenName(disk, chain.ancestors());
+    Path frozen = DiskNames.frozenName(disk, met.chain().ancestors());
     Path staged = DiskNames.newDeltaName(disk);
     DiskNames.requireFree(frozen, "make needs it for the frozen disk");
     DiskNames.requireFree(staged, "it is left from an interrupted vmdk-delta run");
@@ -121,7 +66,7 @@ public final class MakeDelta {
     safety.requireUnlocked(frozen);
     // The only check that reads every grain table. The parents are not scanned: make neither
     // writes nor renames them, and every command checks their headers and directories.
-    MetadataCheck.requireSound(leaf, "make does not freeze a damaged disk");
+    metadata.requireSound(leaf, "make does not freeze a damaged disk");
 
     String frozenName = frozen.getFileName().toString();
     NewDelta child = NewDelta.of(leaf, frozenName, disk.getFileName().toString(), random);
@@ -142,15 +87,10 @@ public final class MakeDelta {
     return new MakePlan(disk, frozen, child.cid(), leaf.cid(), plan, safety.warnings());
   }
 
-  /**
-   * Plans and carries out {@code make} as one transaction: on failure the folder is as it was; if
-   * the process dies, the next run (or {@link Recovery}) finishes or undoes it.
-   */
+  /** Plans and carries out {@code make} (see {@link Operation#execute}). */
   public MakeResult run(Path disk) throws IOException {
-    var outcome = Transaction.execute(ops, disk, "make", this::plan);
+    var outcome = execute(disk);
     MakePlan plan = outcome.planned();
-    List<String> warnings = new ArrayList<>(plan.warnings());
-    warnings.addAll(outcome.notes());
-    return new MakeResult(disk, plan.frozen(), plan.childCid(), warnings);
+    return new MakeResult(disk, plan.frozen(), plan.childCid(), outcome.warnings());
   }
 }

@@ -1,6 +1,5 @@
 package io.github.vmdkdelta.ops;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,26 +25,21 @@ public record Plan(List<FileStep> steps, List<FileStep> cleanup) {
    * step created gets that file's fingerprint, a rewrite the names its file had before.
    */
   private static List<FileStep> linked(List<FileStep> steps) {
-    List<FileStep> linked = new ArrayList<>(steps);
-    for (int i = 0; i < linked.size(); i++) {
-      if (linked.get(i) instanceof FileStep.Rename r && r.created() == null) {
-        for (int j = i - 1; j >= 0; j--) {
-          if (linked.get(j) instanceof FileStep.CreateFile c && c.path().equals(r.from())) {
-            linked.set(i, new FileStep.Rename(r.from(), r.to(), c.fingerprint()));
-            break;
-          }
-        }
-      } else if (linked.get(i) instanceof FileStep.Rewrite w && w.formerNames().isEmpty()) {
-        List<Path> former = new ArrayList<>();
-        Path name = w.path();
-        for (int j = i - 1; j >= 0; j--) {
-          if (linked.get(j) instanceof FileStep.Rename r && r.to().equals(name)) {
-            name = r.from();
-            former.add(name);
-          }
-        }
-        linked.set(i, new FileStep.Rewrite(w.path(), w.change(), w.what(), former));
+    List<FileStep> linked = new ArrayList<>();
+    PlanNames names = new PlanNames();
+    for (FileStep step : steps) {
+      FileStep told = step;
+      if (step instanceof FileStep.Rename r && r.created() == null) {
+        told =
+            names
+                .creatorOf(r.from())
+                .<FileStep>map(c -> new FileStep.Rename(r.from(), r.to(), c.fingerprint()))
+                .orElse(r);
+      } else if (step instanceof FileStep.Rewrite w && w.formerNames().isEmpty()) {
+        told = new FileStep.Rewrite(w.path(), w.change(), w.what(), names.formerNames(w.path()));
       }
+      linked.add(told);
+      names.pass(step);
     }
     return List.copyOf(linked);
   }

@@ -1,6 +1,7 @@
 package io.github.vmdkdelta.ops;
 
 import io.github.vmdkdelta.chain.DiskLayer;
+import io.github.vmdkdelta.vmdk.ContentId;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,60 +14,41 @@ import java.util.random.RandomGenerator;
  * parent is never renamed and the disk's name is only briefly free (and restored by recovery if the
  * process dies then).
  */
-public final class RevertDelta {
-  private final SafeFileOperations ops;
-  private final RandomGenerator random;
-  private final Options options;
-
+public final class RevertDelta extends Operation<RevertDelta.RevertPlan> {
   /**
-   * @param ops the file layer every change goes through
-   * @param random source of the new CID and identity values
-   * @param options safety overrides the user asked for
+   * A revert with the user's {@code options}; the arguments are {@link Operation}'s ({@link
+   * Options#DEFAULT}: every safety check on).
    */
   public RevertDelta(SafeFileOperations ops, RandomGenerator random, Options options) {
-    this.ops = ops;
-    this.random = random;
-    this.options = options;
+    super(Preconditions.REVERT, ops, random, options);
   }
 
-  /** A revert with every safety check on. */
-  public RevertDelta(SafeFileOperations ops, RandomGenerator random) {
-    this(ops, random, Options.DEFAULT);
-  }
-
-  /** What {@code revert} will do, checked in full; nothing is changed. */
-  public record RevertPlan(Path disk, Path parent, Plan plan, List<String> warnings)
+  /**
+   * What {@code revert} will do, checked in full; nothing is changed.
+   *
+   * @param parent the delta's parent, which keeps its name and gets the new delta
+   * @param childCid the new delta's CID
+   */
+  public record RevertPlan(
+      Path disk, Path parent, ContentId childCid, Plan plan, List<Warning> warnings)
       implements Transaction.Planned {}
 
   /** What {@code revert} did. */
-  public record RevertResult(Path disk, Path parent, List<String> warnings) {}
+  public record RevertResult(Path disk, Path parent, List<Warning> warnings) {}
 
-  /**
-   * Checks the chain of {@code disk} and plans the steps.
-   *
-   * @throws io.github.vmdkdelta.vmdk.VmdkException when the disk is no delta, the chain is damaged
-   *     or in use, or a name is taken
-   */
-  public RevertPlan plan(Path disk) throws IOException {
-    TopDelta top = TopDelta.open(disk, options, "revert");
-    DiskLayer parent = top.parent();
-    SafetyChecks safety = new SafetyChecks(options);
-    top.requireUnlocked(safety);
-    safety.requireNotSymbolicLink(disk);
-    List<String> warnings = new ArrayList<>();
-    top.cidWarning("the new delta links to the parent as it is now").ifPresent(warnings::add);
+  @Override
+  RevertPlan plan(Path disk, Preconditions.Met met, MetadataCheck metadata) throws IOException {
+    // The parent keeps its name: the new delta is made on it as it is.
+    DiskLayer parent = met.parent();
     Path staged = DiskNames.newDeltaName(disk);
     DiskNames.requireFree(staged, "it is left from an interrupted vmdk-delta run");
-    DiskRename discard = DiskRename.setAside(top.delta());
-    discard.requireFree("it is left from an interrupted vmdk-delta run");
-    discard.requireNoSymbolicLinks(safety);
+    DiskRename discard = met.deltaSetAside();
 
     NewDelta child =
         NewDelta.of(
             parent, parent.path().getFileName().toString(), disk.getFileName().toString(), random);
     Path folder = DiskNames.folderOf(disk);
-    safety.requireRoom(folder, child.image().writtenBytes());
-    warnings.addAll(safety.warnings());
+    met.safety().requireRoom(folder, child.image().writtenBytes());
     List<FileStep> steps = new ArrayList<>();
     steps.add(new FileStep.CreateFile(staged, child.image()));
     steps.addAll(discard.steps());
@@ -76,17 +58,12 @@ public final class RevertDelta {
     cleanup.add(new FileStep.SyncFolder(folder));
     Plan plan = new Plan(steps, cleanup);
     Dependents.requireNone(plan, "revert");
-    return new RevertPlan(disk, parent.path(), plan, warnings);
+    return new RevertPlan(disk, parent.path(), child.cid(), plan, met.safety().warnings());
   }
 
-  /**
-   * Plans and carries out {@code revert} as one transaction: on failure the folder is as it was; if
-   * the process dies, the next run (or {@link Recovery}) finishes or undoes it.
-   */
+  /** Plans and carries out {@code revert} (see {@link Operation#execute}). */
   public RevertResult run(Path disk) throws IOException {
-    var outcome = Transaction.execute(ops, disk, "revert", this::plan);
-    List<String> warnings = new ArrayList<>(outcome.planned().warnings());
-    warnings.addAll(outcome.notes());
-    return new RevertResult(disk, outcome.planned().parent(), warnings);
+    var outcome = execute(disk);
+    return new RevertResult(disk, outcome.planned().parent(), outcome.warnings());
   }
 }

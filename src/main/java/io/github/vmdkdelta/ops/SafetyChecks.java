@@ -22,18 +22,23 @@ final class SafetyChecks {
   static final long SPACE_MARGIN_BYTES = 1 << 20;
 
   private final Options options;
-  private final List<String> warnings = new ArrayList<>();
+  private final List<Warning> warnings = new ArrayList<>();
 
   SafetyChecks(Options options) {
     this.options = options;
   }
 
-  /** Warnings for the user: locks overridden with --force. */
-  List<String> warnings() {
+  /** What the checks went ahead despite: locks the options allowed to ignore, and others noted. */
+  List<Warning> warnings() {
     return List.copyOf(warnings);
   }
 
-  /** Refuses when {@code file} carries a VMware lock, unless --force. */
+  /** Notes a warning of a check made elsewhere. */
+  void warn(Warning warning) {
+    warnings.add(warning);
+  }
+
+  /** Refuses when {@code file} carries a VMware lock, unless {@link Options#force}. */
   void requireUnlocked(Path file) throws IOException {
     Optional<VmwareLock> lock = VmwareLock.find(file);
     if (lock.isEmpty()) {
@@ -42,7 +47,7 @@ final class SafetyChecks {
     if (!options.force()) {
       VmwareLock.requireUnlocked(file);
     }
-    warnings.add("warning: " + file + ": ignoring the VMware lock (" + lock.get().describe() + ")");
+    warnings.add(new Warning.LockIgnored(file, lock.get()));
   }
 
   /**

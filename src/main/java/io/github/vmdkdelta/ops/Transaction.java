@@ -25,7 +25,7 @@ final class Transaction {
    * @throws IOException the first failure, after rolling back; a {@link RollbackFailedException}
    *     when the rollback itself failed (the journal is then kept for {@link Recovery})
    */
-  List<String> run(Journal journal, Plan plan) throws IOException {
+  List<Warning> run(Journal journal, Plan plan) throws IOException {
     try {
       journal.writePlan(plan);
     } catch (IOException | RuntimeException e) {
@@ -57,22 +57,24 @@ final class Transaction {
     }
     // Past the commit point the operation has happened: failures are only warnings, and a journal
     // left behind is completed (a no-op) by the next run.
-    List<String> warnings = new ArrayList<>();
+    List<Warning> warnings = new ArrayList<>();
+    Path journalFile = journal.folder().resolve(Journal.NAME);
     for (FileStep step : plan.cleanup()) {
       try {
         step.apply(ops);
       } catch (IOException | RuntimeException e) {
-        warnings.add("warning: could not " + step.describe() + ": " + e.getMessage());
+        Path file = step instanceof FileStep.Delete d ? d.path() : journal.folder();
+        warnings.add(new Warning.CleanupFailed(file, step.describe(), e.getMessage()));
       }
     }
     if (!warnings.isEmpty()) {
-      warnings.add("warning: the journal is kept; the next vmdk-delta run in this folder finishes");
+      warnings.add(new Warning.JournalKept(journalFile));
       return warnings;
     }
     try {
       journal.remove();
     } catch (IOException | RuntimeException e) {
-      warnings.add("warning: could not remove the journal, the next run will: " + e.getMessage());
+      warnings.add(new Warning.JournalNotRemoved(journalFile, e.getMessage()));
     }
     return warnings;
   }
@@ -130,40 +132,53 @@ final class Transaction {
   }
 
   /**
-   * Runs an operation on {@code disk}: recovers an interrupted earlier one, takes the journal,
-   * plans (under the journal's lock, so that no other vmdk-delta changes the folder between checks
-   * and changes), and runs the plan.
+   * Runs an operation on {@code disk}: recovers an interrupted earlier one, plans (refusing before
+   * the journal exists), takes the journal and plans again under its lock (so that no other
+   * vmdk-delta changes the folder between checks and changes), and runs the plan. Both plannings
+   * share one {@link MetadataCheck}: the second scans only the grain tables of files that changed.
    */
   static <P extends Planned> Outcome<P> execute(
       SafeFileOperations ops, Path disk, String operation, Planner<P> planner) throws IOException {
-    List<String> notes = new ArrayList<>();
-    new Recovery(ops).recoverIfNeeded(disk).ifPresent(r -> notes.add(r.describe()));
-    planner.plan(disk);
+    List<Warning> notes = new ArrayList<>();
+    new Recovery(ops)
+        .recoverIfNeeded(disk)
+        .ifPresent(r -> notes.add(new Warning.RecoveredFirst(r)));
+    MetadataCheck metadata = new MetadataCheck();
+    planner.plan(disk, metadata);
     try (Journal journal = Journal.begin(ops, disk, operation)) {
       P planned;
       try {
-        planned = planner.plan(disk);
+        planned = planner.plan(disk, metadata);
         WritableCheck.require(ops, planned.plan());
       } catch (IOException | RuntimeException e) {
         journal.remove();
         throw e;
       }
       notes.addAll(new Transaction(ops).run(journal, planned.plan()));
-      return new Outcome<>(planned, notes);
+      List<Warning> warnings = new ArrayList<>(planned.warnings());
+      warnings.addAll(notes);
+      return new Outcome<>(planned, warnings);
     }
   }
 
   /** An operation's checked plan. */
   interface Planned {
     Plan plan();
+
+    /** What the checks went ahead despite. */
+    List<Warning> warnings();
   }
 
   /** How an operation plans. */
   @FunctionalInterface
   interface Planner<P extends Planned> {
-    P plan(Path disk) throws IOException;
+    P plan(Path disk, MetadataCheck metadata) throws IOException;
   }
 
-  /** The plan that ran and the notes for the user (recovery, clean-up warnings). */
-  record Outcome<P>(P planned, List<String> notes) {}
+  /**
+   * The plan that ran and what the user should know: recovery, the plan's warnings, clean-up.
+   *
+   * @param warnings the plan's, then recovery's, then the clean-up's
+   */
+  record Outcome<P>(P planned, List<Warning> warnings) {}
 }

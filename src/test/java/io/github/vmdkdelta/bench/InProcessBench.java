@@ -4,6 +4,7 @@ import io.github.vmdkdelta.ops.ChainCheck;
 import io.github.vmdkdelta.ops.ChainInfo;
 import io.github.vmdkdelta.ops.DeleteDelta;
 import io.github.vmdkdelta.ops.MakeDelta;
+import io.github.vmdkdelta.ops.Options;
 import io.github.vmdkdelta.ops.RevertDelta;
 import io.github.vmdkdelta.ops.SafeFileOperations;
 import java.io.IOException;
@@ -66,9 +67,9 @@ public final class InProcessBench {
     SafeFileOperations ops = new SafeFileOperations();
     // A fixed seed: the CIDs do not matter here, and the work is the same for every run.
     SplittableRandom random = new SplittableRandom(1);
-    MakeDelta make = new MakeDelta(ops, random);
-    RevertDelta revert = new RevertDelta(ops, random);
-    DeleteDelta delete = new DeleteDelta(ops);
+    MakeDelta make = new MakeDelta(ops, random, Options.DEFAULT);
+    RevertDelta revert = new RevertDelta(ops, random, Options.DEFAULT);
+    DeleteDelta delete = new DeleteDelta(ops, Options.DEFAULT);
     Reader infoReader = disk -> ChainInfo.read(disk, false);
     Reader checker = disk -> ChainCheck.run(disk, false);
     int n = disks.size();

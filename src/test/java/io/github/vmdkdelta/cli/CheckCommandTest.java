@@ -431,6 +431,19 @@ class CheckCommandTest {
     assertThat(split.out()).isEmpty();
   }
 
+  /** check and info name a folder given as the disk as make does, not as a bare I/O error. */
+  @Test
+  void aFolderGivenAsTheDiskIsNotARegularFile() throws IOException {
+    Path folder = Files.createDirectory(root.resolve("sd0.vmdk"));
+    for (String verb : new String[] {"check", "info", "make"}) {
+      Cli r = Cli.run(verb, folder.toString());
+      assertThat(r.code()).as(verb).isEqualTo(6);
+      assertThat(r.errLines())
+          .as(verb)
+          .containsExactly("vmdk-delta: " + folder + ": not a regular file");
+    }
+  }
+
   @Test
   void testdataImagesAreClean() throws IOException {
     Path testdata = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("testdata");

@@ -3,6 +3,7 @@ package io.github.vmdkdelta.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vmdkdelta.ops.CommitDelta;
+import io.github.vmdkdelta.ops.Options;
 import io.github.vmdkdelta.ops.SafeFileOperations;
 import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.ExternalTools;
@@ -53,7 +54,7 @@ class CommitSmallFileSystemTest {
 
   /** What commit's plan says it may add to the folder. */
   private static long needed(Path disk) throws IOException {
-    return new CommitDelta(new SafeFileOperations(), new SplittableRandom(1))
+    return new CommitDelta(new SafeFileOperations(), new SplittableRandom(1), Options.DEFAULT)
         .plan(disk)
         .spaceNeeded();
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.vmdkdelta.ops.CommitDelta;
 import io.github.vmdkdelta.ops.FaultInjector;
 import io.github.vmdkdelta.ops.MakeDelta;
+import io.github.vmdkdelta.ops.Options;
 import io.github.vmdkdelta.ops.SafeFileOperations;
 import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.FolderSnapshot;
@@ -42,7 +43,7 @@ class DryRunWithJournalTest {
     Path folder = Files.createDirectories(root.resolve("vm"));
     Path disk = QemuDisks.base(folder, "sd0.vmdk", "8M");
     QemuDisks.write(disk, 0, 256 << 10, 0x11);
-    new MakeDelta(new SafeFileOperations(), new SplittableRandom(1)).run(disk);
+    new MakeDelta(new SafeFileOperations(), new SplittableRandom(1), Options.DEFAULT).run(disk);
     QemuDisks.write(disk, 128 << 10, 512 << 10, 0x22);
     Path parent = folder.resolve("sd0-000000.vmdk");
     AtomicInteger writes = new AtomicInteger();
@@ -54,7 +55,9 @@ class DryRunWithJournalTest {
         };
     assertThatThrownBy(
             () ->
-                new CommitDelta(new SafeFileOperations(killed), new SplittableRandom(2)).run(disk))
+                new CommitDelta(
+                        new SafeFileOperations(killed), new SplittableRandom(2), Options.DEFAULT)
+                    .run(disk))
         .isInstanceOf(Crash.class);
     assertThat(folder.resolve(".vmdk-delta-journal")).exists();
     return folder;

@@ -82,8 +82,9 @@ class InfoCommandTest {
     assertThat(lines.get(2)).contains("  a426439d  ffffffff    128.0 KiB");
     assertThat(lines.get(3))
         .isEqualTo(
-            "! delta.vmdk: parent CID 0badc1d0 does not match the CID of its parent base.vmdk"
-                + " (a426439d): the parent was changed after this delta was made");
+            "! delta.vmdk: parentCID: does not match the parent's CID (parentCID 0badc1d0,"
+                + " base.vmdk has CID a426439d): the parent was changed after this delta was made;"
+                + " VMware refuses to open the disk");
 
     Map<String, Object> doc = json(run("info", "--json", delta.toString()));
     assertThat(layer(doc, 0))

@@ -42,6 +42,18 @@ class SafetyRefusalTest {
             4,
             "is a symbolic link"),
         row(
+            // Commit renamed the link aside and deleted it, leaving the delta it named behind.
+            "commit of a delta that is a symbolic link",
+            f -> {
+              make(f);
+              Path elsewhere = Files.createDirectories(f.getParent().resolve("elsewhere"));
+              Files.move(f.resolve("sd0.vmdk"), elsewhere.resolve("real.vmdk"));
+              Files.createSymbolicLink(f.resolve("sd0.vmdk"), elsewhere.resolve("real.vmdk"));
+            },
+            "commit",
+            4,
+            "is a symbolic link"),
+        row(
             "revert with a leftover new delta",
             f -> {
               make(f);

@@ -39,7 +39,7 @@ class CommitIntoZeroExtentsTest {
             + "RW 2048 FLAT \"sd0-f001.vmdk\" 0\nRW 2048 ZERO\nRW 2048 FLAT \"sd0-f002.vmdk\" 0\n"
             + "\n# The Disk Data Base\n#DDB\n\nddb.adapterType = \"ide\"\n");
     Path disk = dir.resolve("sd0.vmdk");
-    new MakeDelta(new SafeFileOperations(), new SplittableRandom(1)).run(disk);
+    new MakeDelta(new SafeFileOperations(), new SplittableRandom(1), Options.DEFAULT).run(disk);
     allowZeroedGrainEntries(disk);
     try (ChainWriter w = ChainWriter.open(DiskChain.open(disk), new SplittableRandom(2))) {
       w.write(8 * GRAIN + 100, pattern(2 * GRAIN, 0x33), 0, 2 * GRAIN); // the first flat extent
@@ -49,7 +49,7 @@ class CommitIntoZeroExtentsTest {
     RawVmdk.of(disk).setBothGtes(20, 1); // zeros over the ZERO extent
     byte[] before = readAll(disk);
 
-    new CommitDelta(new SafeFileOperations(), new SplittableRandom(3)).run(disk);
+    new CommitDelta(new SafeFileOperations(), new SplittableRandom(3), Options.DEFAULT).run(disk);
 
     assertThat(names()).containsExactlyInAnyOrder("sd0.vmdk", "sd0-f001.vmdk", "sd0-f002.vmdk");
     assertThat(Arrays.mismatch(readAll(disk), before)).as("first byte that differs").isEqualTo(-1);

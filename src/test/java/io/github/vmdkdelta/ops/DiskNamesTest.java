@@ -110,17 +110,27 @@ class DiskNamesTest {
     Files.copy(BASE, plain.resolve(name));
     Path withDelta = Files.createDirectory(tmp.resolve("with-delta"));
     Files.copy(BASE, withDelta.resolve(name));
-    new MakeDelta(new SafeFileOperations(), new SplittableRandom(1)).run(withDelta.resolve(name));
+    new MakeDelta(new SafeFileOperations(), new SplittableRandom(1), Options.DEFAULT)
+        .run(withDelta.resolve(name));
     // a grain of data in the delta, for commit to merge
     QemuDisks.write(withDelta.resolve(name), 0, 65536, 0x5a);
 
     crashEverywhere(
-        tmp, plain, name, (ops, d) -> new MakeDelta(ops, new SplittableRandom(2)).run(d));
-    crashEverywhere(tmp, withDelta, name, (ops, d) -> new DeleteDelta(ops).run(d));
+        tmp,
+        plain,
+        name,
+        (ops, d) -> new MakeDelta(ops, new SplittableRandom(2), Options.DEFAULT).run(d));
+    crashEverywhere(tmp, withDelta, name, (ops, d) -> new DeleteDelta(ops, Options.DEFAULT).run(d));
     crashEverywhere(
-        tmp, withDelta, name, (ops, d) -> new RevertDelta(ops, new SplittableRandom(3)).run(d));
+        tmp,
+        withDelta,
+        name,
+        (ops, d) -> new RevertDelta(ops, new SplittableRandom(3), Options.DEFAULT).run(d));
     crashEverywhere(
-        tmp, withDelta, name, (ops, d) -> new CommitDelta(ops, new SplittableRandom(4)).run(d));
+        tmp,
+        withDelta,
+        name,
+        (ops, d) -> new CommitDelta(ops, new SplittableRandom(4), Options.DEFAULT).run(d));
   }
 
   private static void crashEverywhere(Path tmp, Path template, String name, Operation op)

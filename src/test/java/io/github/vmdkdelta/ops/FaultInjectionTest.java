@@ -65,14 +65,16 @@ class FaultInjectionTest {
 
   private static final Operation MAKE =
       (ops, folder) ->
-          new MakeDelta(ops, new SplittableRandom(SEED)).run(folder.resolve("sd0.vmdk"));
+          new MakeDelta(ops, new SplittableRandom(SEED), Options.DEFAULT)
+              .run(folder.resolve("sd0.vmdk"));
 
   private static final Operation DELETE =
-      (ops, folder) -> new DeleteDelta(ops).run(folder.resolve("sd0.vmdk"));
+      (ops, folder) -> new DeleteDelta(ops, Options.DEFAULT).run(folder.resolve("sd0.vmdk"));
 
   private static final Operation REVERT =
       (ops, folder) ->
-          new RevertDelta(ops, new SplittableRandom(SEED + 1)).run(folder.resolve("sd0.vmdk"));
+          new RevertDelta(ops, new SplittableRandom(SEED + 1), Options.DEFAULT)
+              .run(folder.resolve("sd0.vmdk"));
 
   private Path template(String name, boolean withDelta) throws IOException {
     return template(name, withDelta, "monolithicSparse");

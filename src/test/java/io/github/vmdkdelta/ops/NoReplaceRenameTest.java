@@ -39,7 +39,7 @@ class NoReplaceRenameTest {
   }
 
   private static void make(SafeFileOperations ops, Path folder) throws IOException {
-    new MakeDelta(ops, new SplittableRandom(SEED)).run(folder.resolve("sd0.vmdk"));
+    new MakeDelta(ops, new SplittableRandom(SEED), Options.DEFAULT).run(folder.resolve("sd0.vmdk"));
   }
 
   /** The target appears between every check the tool makes and the link itself. */
@@ -127,7 +127,7 @@ class NoReplaceRenameTest {
     assertThat(tried).as("links tried").hasSize(1);
     assertThat(capability.hasHardLinks(folder)).isFalse();
     assertThat(folder.resolve("sd0-000000.vmdk")).exists();
-    new DeleteDelta(ops).run(folder.resolve("sd0.vmdk"));
+    new DeleteDelta(ops, Options.DEFAULT).run(folder.resolve("sd0.vmdk"));
     assertThat(tried).hasSize(1);
     try (var files = Files.list(folder)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("sd0.vmdk");
@@ -178,7 +178,7 @@ class NoReplaceRenameTest {
         FaultInjectionTest.FailAt crash = new FaultInjectionTest.FailAt(k, true);
         try {
           if (deleting) {
-            new DeleteDelta(withoutLinks(crash)).run(folder.resolve("sd0.vmdk"));
+            new DeleteDelta(withoutLinks(crash), Options.DEFAULT).run(folder.resolve("sd0.vmdk"));
           } else {
             make(withoutLinks(crash), folder);
           }

@@ -65,23 +65,25 @@ class PowerCutStatesTest {
     Path disk = QemuDisks.base(folder, "sd0.vmdk", "64M");
     QemuDisks.write(disk, 0, 65536, 0x11);
     if (withDelta) {
-      new MakeDelta(new SafeFileOperations(), new SplittableRandom(SEED)).run(disk);
+      new MakeDelta(new SafeFileOperations(), new SplittableRandom(SEED), Options.DEFAULT)
+          .run(disk);
       QemuDisks.write(disk, 4 << 20, 65536, 0x22);
     }
     return TestFolders.copyOf(folder, root, name);
   }
 
   private static void make(FaultInjector faults, Path folder) throws IOException {
-    new MakeDelta(new SafeFileOperations(faults), new SplittableRandom(SEED + 1))
+    new MakeDelta(new SafeFileOperations(faults), new SplittableRandom(SEED + 1), Options.DEFAULT)
         .run(folder.resolve("sd0.vmdk"));
   }
 
   private static void delete(FaultInjector faults, Path folder) throws IOException {
-    new DeleteDelta(new SafeFileOperations(faults)).run(folder.resolve("sd0.vmdk"));
+    new DeleteDelta(new SafeFileOperations(faults), Options.DEFAULT)
+        .run(folder.resolve("sd0.vmdk"));
   }
 
   private static void commit(FaultInjector faults, Path folder) throws IOException {
-    new CommitDelta(new SafeFileOperations(faults), new SplittableRandom(SEED + 2))
+    new CommitDelta(new SafeFileOperations(faults), new SplittableRandom(SEED + 2), Options.DEFAULT)
         .run(folder.resolve("sd0.vmdk"));
   }
 

@@ -279,10 +279,12 @@ class PowerCutTest {
   private static void run(String verb, SafeFileOperations ops, Path folder) throws IOException {
     Path disk = folder.resolve("sd0.vmdk");
     switch (verb) {
-      case "make" -> new MakeDelta(ops, new SplittableRandom(CID_SEED)).run(disk);
-      case "delete" -> new DeleteDelta(ops).run(disk);
-      case "revert" -> new RevertDelta(ops, new SplittableRandom(CID_SEED + 1)).run(disk);
-      case "commit" -> new CommitDelta(ops, new SplittableRandom(CID_SEED + 2)).run(disk);
+      case "make" -> new MakeDelta(ops, new SplittableRandom(CID_SEED), Options.DEFAULT).run(disk);
+      case "delete" -> new DeleteDelta(ops, Options.DEFAULT).run(disk);
+      case "revert" ->
+          new RevertDelta(ops, new SplittableRandom(CID_SEED + 1), Options.DEFAULT).run(disk);
+      case "commit" ->
+          new CommitDelta(ops, new SplittableRandom(CID_SEED + 2), Options.DEFAULT).run(disk);
       default -> throw new IllegalArgumentException(verb);
     }
   }
@@ -306,7 +308,8 @@ class PowerCutTest {
     Path disk = QemuDisks.base(folder, "sd0.vmdk", "1M", subformat);
     QemuDisks.write(disk, 0, 65536, 0x11);
     if (!verb.equals("make")) {
-      new MakeDelta(new SafeFileOperations(), new SplittableRandom(CID_SEED)).run(disk);
+      new MakeDelta(new SafeFileOperations(), new SplittableRandom(CID_SEED), Options.DEFAULT)
+          .run(disk);
       QemuDisks.write(disk, 512 << 10, 65536, 0x22);
       QemuDisks.write(disk, 4096, 4096, 0x33);
     }

@@ -47,7 +47,7 @@ class UnwritableFilesTest {
     Path folder = Files.createDirectories(root.resolve("vm"));
     Path disk = QemuDisks.base(folder, "sd0.vmdk", "8M");
     QemuDisks.write(disk, 0, 256 << 10, 0x11);
-    new MakeDelta(new SafeFileOperations(), new SplittableRandom(1)).run(disk);
+    new MakeDelta(new SafeFileOperations(), new SplittableRandom(1), Options.DEFAULT).run(disk);
     QemuDisks.write(disk, 128 << 10, 256 << 10, 0x22);
     return folder;
   }
@@ -137,7 +137,8 @@ class UnwritableFilesTest {
           }
           changes.incrementAndGet();
         };
-    CommitDelta commit = new CommitDelta(new SafeFileOperations(denied), new SplittableRandom(2));
+    CommitDelta commit =
+        new CommitDelta(new SafeFileOperations(denied), new SplittableRandom(2), Options.DEFAULT);
 
     assertThatThrownBy(() -> commit.run(folder.resolve("sd0.vmdk")))
         .hasMessageStartingWith(
@@ -165,7 +166,8 @@ class UnwritableFilesTest {
           }
         };
     CommitDelta commit =
-        new CommitDelta(new SafeFileOperations(lockedMidway), new SplittableRandom(3));
+        new CommitDelta(
+            new SafeFileOperations(lockedMidway), new SplittableRandom(3), Options.DEFAULT);
 
     assertThatThrownBy(() -> commit.run(folder.resolve("sd0.vmdk")))
         .isInstanceOf(RollbackFailedException.class)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.cli.Main;
 import io.github.vmdkdelta.ops.MakeDelta;
+import io.github.vmdkdelta.ops.Options;
 import io.github.vmdkdelta.ops.SafeFileOperations;
 import io.github.vmdkdelta.testing.FolderSnapshot;
 import io.github.vmdkdelta.testing.VmdkFixture;
@@ -709,7 +710,10 @@ class CorruptionTableTest {
       assertThat(DiskChain.open(disk).layers()).isNotEmpty();
     }
     assertRefused(
-        row, () -> new MakeDelta(new SafeFileOperations(), new SplittableRandom(1)).plan(disk));
+        row,
+        () ->
+            new MakeDelta(new SafeFileOperations(), new SplittableRandom(1), Options.DEFAULT)
+                .plan(disk));
     before.assertUnchanged();
   }
 

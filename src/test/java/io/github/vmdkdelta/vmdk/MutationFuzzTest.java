@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.github.vmdkdelta.chain.DiskChain;
 import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.ops.MakeDelta;
+import io.github.vmdkdelta.ops.Options;
 import io.github.vmdkdelta.ops.SafeFileOperations;
 import io.github.vmdkdelta.testing.VmdkFixture;
 import java.io.IOException;
@@ -127,7 +128,8 @@ class MutationFuzzTest {
       for (DiskLayer layer : chain.layers()) {
         layer.extentFileName();
       }
-      new MakeDelta(new SafeFileOperations(), new SplittableRandom(1)).plan(childPath);
+      new MakeDelta(new SafeFileOperations(), new SplittableRandom(1), Options.DEFAULT)
+          .plan(childPath);
       return "ok";
     } catch (IOException e) { // VmdkException included
       return e.getClass().getSimpleName();

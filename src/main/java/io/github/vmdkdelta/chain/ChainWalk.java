@@ -1,11 +1,10 @@
-package io.github.vmdkdelta.ops;
+package io.github.vmdkdelta.chain;
 
-import io.github.vmdkdelta.chain.DiskLayer;
-import io.github.vmdkdelta.chain.ParentHint;
 import io.github.vmdkdelta.vmdk.BrokenChainException;
 import io.github.vmdkdelta.vmdk.Limits;
 import io.github.vmdkdelta.vmdk.VmdkException;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -17,27 +16,31 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The chain from a disk towards its base, followed as far as it goes: unlike {@link
- * io.github.vmdkdelta.chain.DiskChain#open}, which refuses a chain with any fault, this keeps the
- * layers it could open and says why it stopped, so that {@code info} can show them and {@code
- * check} can report the fault. Capacities and CIDs are not compared here (the callers compare each
- * link); the rules for following a parent are DiskChain's: the hint resolved relative to the
- * child's folder, no cycle (by file identity), at most {@link Limits#MAX_CHAIN_DEPTH} disks.
+ * The one walk from a disk towards its base: each parent found through the child's {@code
+ * parentFileNameHint} relative to the child's folder, no cycle (by file identity, not name), at
+ * most {@link Limits#MAX_CHAIN_DEPTH} disks. It keeps the layers it could open and says why it
+ * stopped, so that {@code info} can show them and {@code check} report the fault; {@link
+ * DiskChain#open} refuses a walk that stopped, or any link of it that {@link #linkFault} finds.
  *
  * @param layers the disks opened, leaf first
  * @param stoppedBy why the walk ended before a base disk, if it did
  * @param stoppedAt the file that could not be opened, when that is why it ended
  */
-record ChainWalk(
+public record ChainWalk(
     List<DiskLayer> layers, Optional<VmdkException> stoppedBy, Optional<Path> stoppedAt) {
 
+  public ChainWalk {
+    layers = List.copyOf(layers);
+  }
+
   /**
-   * Follows the chain from {@code leaf}.
+   * Follows the chain from {@code leaf}; with {@code allowOutside}, parent hints that leave the
+   * leaf's folder are followed as well.
    *
    * @throws NoSuchFileException when the leaf does not exist
    * @throws IOException when a file cannot be read (not for a damaged or missing parent)
    */
-  static ChainWalk of(Path leaf, boolean allowOutside) throws IOException {
+  public static ChainWalk of(Path leaf, boolean allowOutside) throws IOException {
     List<DiskLayer> layers = new ArrayList<>();
     Set<Object> seen = new HashSet<>();
     Path path = leaf;
@@ -45,14 +48,13 @@ record ChainWalk(
       if (!Files.isRegularFile(path)) {
         if (layers.isEmpty()) {
           throw Files.exists(path)
-              ? new IOException(path + ": not a regular file")
+              ? new FileSystemException(path.toString(), null, "not a regular file")
               : new NoSuchFileException(path.toString());
         }
-        DiskLayer child = layers.get(layers.size() - 1);
         return stopped(
             layers,
             new BrokenChainException(
-                child.path(),
+                last(layers).path(),
                 "parent",
                 "parent disk not found ("
                     + path
@@ -63,9 +65,7 @@ record ChainWalk(
         return stopped(
             layers,
             new BrokenChainException(
-                layers.get(layers.size() - 1).path(),
-                "parent",
-                "the chain of parents loops back to " + path),
+                last(layers).path(), "parent", "the chain of parents loops back to " + path),
             null);
       }
       if (layers.size() == Limits.MAX_CHAIN_DEPTH) {
@@ -83,7 +83,7 @@ record ChainWalk(
       }
       layers.add(layer);
       if (layer.parentHint().isEmpty()) {
-        return new ChainWalk(List.copyOf(layers), Optional.empty(), Optional.empty());
+        return new ChainWalk(layers, Optional.empty(), Optional.empty());
       }
       try {
         path = ParentHint.resolve(path, layer.parentHint().get(), allowOutside);
@@ -93,8 +93,34 @@ record ChainWalk(
     }
   }
 
+  /**
+   * What is wrong with the link from {@code child} to {@code parent} whatever the operation: the
+   * capacities differ. (CID links are {@link CidMismatch}: whether one matters depends on the
+   * operation.)
+   */
+  public static Optional<BrokenChainException> linkFault(DiskLayer child, DiskLayer parent) {
+    if (child.capacity() == parent.capacity()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new BrokenChainException(
+            child.path(),
+            "parent",
+            "capacity differs from the parent's ("
+                + child.capacity()
+                + " sectors, "
+                + parent.path()
+                + " has "
+                + parent.capacity()
+                + ")"));
+  }
+
   private static ChainWalk stopped(List<DiskLayer> layers, VmdkException why, Path at) {
-    return new ChainWalk(List.copyOf(layers), Optional.of(why), Optional.ofNullable(at));
+    return new ChainWalk(layers, Optional.of(why), Optional.ofNullable(at));
+  }
+
+  private static DiskLayer last(List<DiskLayer> layers) {
+    return layers.get(layers.size() - 1);
   }
 
   /** The file's identity: inode where the platform has one, else its real path. */
