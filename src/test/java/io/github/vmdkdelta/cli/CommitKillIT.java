@@ -3,6 +3,7 @@ package io.github.vmdkdelta.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vmdkdelta.ops.CommitDelta;
+import io.github.vmdkdelta.ops.Options;
 import io.github.vmdkdelta.testing.Cli;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
@@ -61,7 +62,8 @@ class CommitKillIT {
             root,
             "record",
             (ops, folder) ->
-                new CommitDelta(ops, new SplittableRandom(1)).run(folder.resolve("sd0.vmdk")));
+                new CommitDelta(ops, new SplittableRandom(1), Options.DEFAULT)
+                    .run(folder.resolve("sd0.vmdk")));
     assertThat(points.count()).as("file changes of commit").isGreaterThan(20);
     int oldStates = 0;
     int newStates = 0;

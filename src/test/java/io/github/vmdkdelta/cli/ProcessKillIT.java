@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.vmdkdelta.ops.DeleteDelta;
 import io.github.vmdkdelta.ops.MakeDelta;
+import io.github.vmdkdelta.ops.Options;
 import io.github.vmdkdelta.ops.Recovery;
 import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
@@ -47,9 +48,11 @@ class ProcessKillIT {
   }
 
   private static final KillPoints.Operation MAKE =
-      (ops, folder) -> new MakeDelta(ops, new SplittableRandom(1)).run(folder.resolve("sd0.vmdk"));
+      (ops, folder) ->
+          new MakeDelta(ops, new SplittableRandom(1), Options.DEFAULT)
+              .run(folder.resolve("sd0.vmdk"));
   private static final KillPoints.Operation DELETE =
-      (ops, folder) -> new DeleteDelta(ops).run(folder.resolve("sd0.vmdk"));
+      (ops, folder) -> new DeleteDelta(ops, Options.DEFAULT).run(folder.resolve("sd0.vmdk"));
   private static final KillPoints.Operation RECOVER =
       (ops, folder) -> new Recovery(ops).recoverFolder(folder);
 
