@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,12 +28,6 @@ import picocli.CommandLine.Spec;
       "On a terminal, a long merge shows its progress on stderr."
     })
 final class CommitCommand implements Callable<Integer> {
-  /** Where the decision to show progress comes from; tests replace it. */
-  static BooleanSupplier stderrIsTerminal = ProgressMeter::stderrIsTerminal;
-
-  /** How long a merge runs before its progress shows; tests set 0. */
-  static long progressDelayNanos = ProgressMeter.DEFAULT_DELAY_NANOS;
-
   @ParentCommand RootCommand root;
 
   @Spec CommandSpec spec;
@@ -50,7 +43,8 @@ final class CommitCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     CommitDelta commit =
-        new CommitDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
+        new CommitDelta(
+            root.environment.fileOperations().get(), new SecureRandom(), root.options());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (root.dryRun) {
@@ -76,10 +70,12 @@ final class CommitCommand implements Callable<Integer> {
       plan.plan().describe().forEach(line -> out.println("  " + line));
       return ExitCode.OK;
     }
+    Environment environment = root.environment;
     ProgressMeter meter =
-        quiet || !stderrIsTerminal.getAsBoolean()
+        quiet || !environment.stderrIsTerminal().getAsBoolean()
             ? null
-            : new ProgressMeter(err, "commit", System::nanoTime, progressDelayNanos);
+            : new ProgressMeter(
+                err, "commit", environment.clock(), environment.progressDelayNanos());
     CommitDelta.CommitResult result;
     InterruptNotice.watch("commit", disk);
     try {

@@ -30,7 +30,7 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DeleteDelta delete = new DeleteDelta(TestHooks.fileOperations(), root.options());
+    DeleteDelta delete = new DeleteDelta(root.environment.fileOperations().get(), root.options());
     Report report = new Report(spec);
     if (root.dryRun) {
       report.notePendingJournal(disk);

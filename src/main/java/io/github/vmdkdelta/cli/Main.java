@@ -10,11 +10,20 @@ public final class Main {
 
   /** Runs the command and exits with its code. */
   public static void main(String[] args) {
+    main(Environment.system(), args);
+  }
+
+  /**
+   * Runs the command in {@code environment} on this process's standard streams, then exits with its
+   * code: the whole process, for {@link #main(String[])} and for test processes that run with hooks
+   * of their own (from test code, never from the jar).
+   */
+  static void main(Environment environment, String[] args) {
     Charset console = stdoutCharset();
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, console), true);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, console), true);
     InterruptNotice.install(err);
-    int code = run(out, err, args);
+    int code = run(environment, out, err, args);
     InterruptNotice.over();
     System.exit(code);
   }
@@ -56,8 +65,15 @@ public final class Main {
    * and waiting for Enter (--confirm, --pause) on the given terminal.
    */
   public static int run(Terminal terminal, PrintWriter out, PrintWriter err, String... args) {
+    return run(Environment.system().withTerminal(terminal), out, err, args);
+  }
+
+  /** Runs the command in {@code environment}; never exits the JVM. */
+  static int run(Environment environment, PrintWriter out, PrintWriter err, String... args) {
+    Terminal terminal = environment.terminal();
     CommandLine cl = Subcommands.forRun(args);
     RootCommand root = cl.getCommand();
+    root.environment = environment;
     cl.registerConverter(java.nio.file.Path.class, new PathArgument());
     cl.setOut(out);
     cl.setErr(err);

@@ -32,7 +32,8 @@ final class MakeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    MakeDelta make = new MakeDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
+    MakeDelta make =
+        new MakeDelta(root.environment.fileOperations().get(), new SecureRandom(), root.options());
     Report report = new Report(spec);
     if (root.dryRun) {
       report.notePendingJournal(disk);

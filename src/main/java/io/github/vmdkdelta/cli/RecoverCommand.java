@@ -49,7 +49,7 @@ final class RecoverCommand implements Callable<Integer> {
     }
     InterruptNotice.watchRecovery(folder);
     Optional<Recovery.Report> report =
-        new Recovery(TestHooks.fileOperations()).recoverFolder(folder);
+        new Recovery(root.environment.fileOperations().get()).recoverFolder(folder);
     spec.commandLine()
         .getOut()
         .println(report.map(Recovery.Report::describe).orElse(folder + ": nothing to recover"));

@@ -33,7 +33,8 @@ final class RevertCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RevertDelta revert =
-        new RevertDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
+        new RevertDelta(
+            root.environment.fileOperations().get(), new SecureRandom(), root.options());
     Report report = new Report(spec);
     if (root.dryRun) {
       report.notePendingJournal(disk);

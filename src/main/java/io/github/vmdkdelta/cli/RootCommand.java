@@ -46,6 +46,9 @@ class RootCommand implements Runnable {
   /** --pause-on-error, --pause, --confirm, --yes: for double-click use. */
   @picocli.CommandLine.Mixin Interaction interaction = new Interaction();
 
+  /** What this run takes from the system (Main sets it before the command runs). */
+  Environment environment = Environment.system();
+
   /** The safety overrides given on the command line. */
   io.github.vmdkdelta.ops.Options options() {
     return new io.github.vmdkdelta.ops.Options(force, allowParentOutsideFolder);

@@ -73,7 +73,7 @@ class CommitKillIT {
       }
       ExternalTools.run(folder, qemuImg, "compare", "-f", "vmdk", "-F", "raw", "sd0.vmdk", raw)
           .expectSuccess();
-      if (killed.exitCode() != TestHooks.HALT_STATUS) {
+      if (killed.exitCode() != TestMain.HALT_STATUS) {
         killed.expectSuccess();
         assertThat(k).as("file changes of commit").isGreaterThan(20);
         break;

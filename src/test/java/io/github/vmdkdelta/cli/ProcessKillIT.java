@@ -60,7 +60,7 @@ class ProcessKillIT {
         assertValidSnapshot(folder, raw);
         newStates++;
       }
-      if (killed.exitCode() != TestHooks.HALT_STATUS) {
+      if (killed.exitCode() != TestMain.HALT_STATUS) {
         killed.expectSuccess();
         assertThat(k).as("file changes of make").isGreaterThan(10);
         break;
@@ -89,7 +89,7 @@ class ProcessKillIT {
         assertThat(now.keySet()).as("kill at %d", k).isEqualTo(Set.of("sd0.vmdk"));
         compare(folder, "sd0.vmdk", rawParent);
       }
-      if (killed.exitCode() != TestHooks.HALT_STATUS) {
+      if (killed.exitCode() != TestMain.HALT_STATUS) {
         killed.expectSuccess();
         break;
       }
@@ -130,7 +130,7 @@ class ProcessKillIT {
         } else {
           assertThat(now).as("%s killed at %d, then recovered", verb, k).isIn(from, to);
         }
-        if (killed.exitCode() != TestHooks.HALT_STATUS) {
+        if (killed.exitCode() != TestMain.HALT_STATUS) {
           killed.expectSuccess();
           break;
         }
