@@ -7,13 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta check DISK [--json]}. */
 @ExplorerMenu(label = "Check", destructive = false)
@@ -28,10 +25,8 @@ import picocli.CommandLine.Spec;
           + " make the check fail.",
       "Exit code 0 when no problem is found, 3 when there is one. Nothing is changed."
     })
-final class CheckCommand implements Callable<Integer> {
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
+final class CheckCommand extends FileCommand {
+  private static final String[][] FLAGS = {{"--json"}};
 
   @Parameters(paramLabel = "DISK", description = "The .vmdk file (a delta or a base disk).")
   Path disk;
@@ -42,9 +37,21 @@ final class CheckCommand implements Callable<Integer> {
   boolean json;
 
   @Override
+  String[][] flags() {
+    return FLAGS;
+  }
+
+  @Override
+  void bind(Path file, Set<String> flags) {
+    disk = file;
+    json = flags.contains("--json");
+  }
+
+  @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    ChainCheck.Report report = ChainCheck.run(disk, root.allowParentOutsideFolder);
+    ChainCheck.Report report =
+        ChainCheck.run(disk, root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
     int errors = report.errors().size();
     int warnings = report.warnings().size();
     if (json) {

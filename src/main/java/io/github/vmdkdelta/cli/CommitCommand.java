@@ -5,13 +5,10 @@ import io.github.vmdkdelta.vmdk.DeltaMerge;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.concurrent.Callable;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta commit DISK}. */
 @ExplorerMenu(
@@ -27,10 +24,8 @@ import picocli.CommandLine.Spec;
           + " if it is interrupted, the next vmdk-delta run in the folder rolls the parent back.",
       "On a terminal, a long merge shows its progress on stderr."
     })
-final class CommitCommand implements Callable<Integer> {
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
+final class CommitCommand extends DiskChange {
+  private static final String[][] FLAGS = {{"-q", "--quiet"}};
 
   @Option(
       names = {"-q", "--quiet"},
@@ -41,35 +36,53 @@ final class CommitCommand implements Callable<Integer> {
   Path disk;
 
   @Override
-  public Integer call() throws Exception {
-    CommitDelta commit =
-        new CommitDelta(
-            root.environment.fileOperations().get(), new SecureRandom(), root.options());
+  Path disk() {
+    return disk;
+  }
+
+  @Override
+  String[][] flags() {
+    return FLAGS;
+  }
+
+  @Override
+  void bind(Path file, Set<String> flags) {
+    disk = file;
+    quiet = flags.contains("--quiet");
+  }
+
+  private CommitDelta commit() {
+    return new CommitDelta(
+        root.environment.fileOperations().get(), new SecureRandom(), root.options());
+  }
+
+  @Override
+  void dryRun(Report report) throws Exception {
+    CommitDelta.CommitPlan plan = commit().plan(disk);
+    report.warnings(plan.warnings());
     PrintWriter out = spec.commandLine().getOut();
+    out.println(
+        "would commit the delta "
+            + disk
+            + " into "
+            + plan.parent().getFileName()
+            + " ("
+            + plan.grains()
+            + " grains, "
+            + Sizes.human(plan.bytes())
+            + "; "
+            + Sizes.human(plan.bytesOverwritten())
+            + " overwritten in place, "
+            + plan.grainsAppended()
+            + " grains appended; needs "
+            + Sizes.human(plan.spaceNeeded())
+            + " free):");
+    plan.plan().describe().forEach(line -> out.println("  " + line));
+  }
+
+  @Override
+  void run(Report report) throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    if (root.dryRun) {
-      Report.notePendingJournal(err, disk);
-      CommitDelta.CommitPlan plan = commit.plan(disk);
-      plan.warnings().forEach(w -> err.println("vmdk-delta: " + w));
-      out.println(
-          "would commit the delta "
-              + disk
-              + " into "
-              + plan.parent().getFileName()
-              + " ("
-              + plan.grains()
-              + " grains, "
-              + Sizes.human(plan.bytes())
-              + "; "
-              + Sizes.human(plan.bytesOverwritten())
-              + " overwritten in place, "
-              + plan.grainsAppended()
-              + " grains appended; needs "
-              + Sizes.human(plan.spaceNeeded())
-              + " free):");
-      plan.plan().describe().forEach(line -> out.println("  " + line));
-      return ExitCode.OK;
-    }
     Environment environment = root.environment;
     ProgressMeter meter =
         quiet || !environment.stderrIsTerminal().getAsBoolean()
@@ -77,16 +90,15 @@ final class CommitCommand implements Callable<Integer> {
             : new ProgressMeter(
                 err, "commit", environment.clock(), environment.progressDelayNanos());
     CommitDelta.CommitResult result;
-    InterruptNotice.watch("commit", disk);
     try {
-      result = commit.run(disk, meter == null ? DeltaMerge.Progress.NONE : meter);
+      result = commit().run(disk, meter == null ? DeltaMerge.Progress.NONE : meter);
     } finally {
       if (meter != null) {
         meter.finish();
       }
     }
-    result.warnings().forEach(w -> err.println("vmdk-delta: " + w));
-    out.println(
+    report.done(
+        result.warnings(),
         disk
             + ": committed into "
             + result.mergedInto().getFileName()
@@ -97,6 +109,5 @@ final class CommitCommand implements Callable<Integer> {
             + ", "
             + Sizes.human(result.bytes())
             + " merged)");
-    return ExitCode.OK;
   }
 }

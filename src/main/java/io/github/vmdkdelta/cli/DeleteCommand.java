@@ -2,12 +2,9 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.DeleteDelta;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta delete DISK}. */
 @ExplorerMenu(
@@ -20,29 +17,36 @@ import picocli.CommandLine.Spec;
       "Throw the delta DISK away and give its parent DISK's name back.",
       "Everything written to DISK since 'make' is lost: the disk is as it was at the snapshot."
     })
-final class DeleteCommand implements Callable<Integer> {
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
-
+final class DeleteCommand extends DiskChange {
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to throw away.")
   Path disk;
 
   @Override
-  public Integer call() throws Exception {
-    DeleteDelta delete = new DeleteDelta(root.environment.fileOperations().get(), root.options());
-    Report report = new Report(spec);
-    if (root.dryRun) {
-      report.notePendingJournal(disk);
-      DeleteDelta.DeletePlan plan = delete.plan(disk);
-      report.dryRun(
-          "would delete the delta " + disk + " and restore " + plan.parent().getFileName(),
-          plan.warnings(),
-          plan.plan());
-      return ExitCode.OK;
-    }
-    InterruptNotice.watch("delete", disk);
-    DeleteDelta.DeleteResult result = delete.run(disk);
+  Path disk() {
+    return disk;
+  }
+
+  @Override
+  void bind(Path file, Set<String> flags) {
+    disk = file;
+  }
+
+  private DeleteDelta delete() {
+    return new DeleteDelta(root.environment.fileOperations().get(), root.options());
+  }
+
+  @Override
+  void dryRun(Report report) throws Exception {
+    DeleteDelta.DeletePlan plan = delete().plan(disk);
+    report.dryRun(
+        "would delete the delta " + disk + " and restore " + plan.parent().getFileName(),
+        plan.warnings(),
+        plan.plan());
+  }
+
+  @Override
+  void run(Report report) throws Exception {
+    DeleteDelta.DeleteResult result = delete().run(disk);
     report.done(
         result.warnings(),
         disk
@@ -50,6 +54,5 @@ final class DeleteCommand implements Callable<Integer> {
             + result.restoredFrom().getFileName()
             + " is back as "
             + disk.getFileName());
-    return ExitCode.OK;
   }
 }

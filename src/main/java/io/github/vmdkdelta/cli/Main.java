@@ -71,7 +71,7 @@ public final class Main {
   /** Runs the command in {@code environment}; never exits the JVM. */
   static int run(Environment environment, PrintWriter out, PrintWriter err, String... args) {
     Terminal terminal = environment.terminal();
-    CommandLine cl = Subcommands.forRun(args);
+    CommandLine cl = RunCommandLine.forRun(args).orElseGet(() -> Subcommands.forRun(args));
     RootCommand root = cl.getCommand();
     root.environment = environment;
     cl.registerConverter(java.nio.file.Path.class, new PathArgument());
@@ -86,16 +86,18 @@ public final class Main {
     cl.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           err.println("vmdk-delta: " + ErrorMessages.of(ex));
-          if (root.verbose) {
+          if (root.has(GlobalOption.VERBOSE)) {
             ex.printStackTrace(err);
           }
           err.flush();
           return ExitCode.of(ex);
         });
     cl.setExecutionStrategy(
-        parsed -> root.interaction.confirmThenRun(parsed, terminal, err, root.dryRun));
+        parsed ->
+            root.interaction()
+                .confirmThenRun(parsed, terminal, err, root.has(GlobalOption.DRY_RUN)));
     int code = cl.execute(args);
-    root.interaction.pauseIfAsked(code, args, terminal, err);
+    root.interaction().pauseIfAsked(code, args, terminal, err);
     out.flush();
     err.flush();
     return code;

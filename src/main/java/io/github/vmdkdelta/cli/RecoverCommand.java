@@ -7,12 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta recover DIR}. */
 @Command(
@@ -21,20 +18,26 @@ import picocli.CommandLine.Spec;
       "Finish or undo an operation that was interrupted in folder DIR (power cut, killed process).",
       "Any other command on a disk in DIR does this first by itself."
     })
-final class RecoverCommand implements Callable<Integer> {
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
-
+final class RecoverCommand extends FileCommand {
   @Parameters(paramLabel = "DIR", description = "The folder of the disk.")
   Path folder;
+
+  @Override
+  String fileLabel() {
+    return "DIR";
+  }
+
+  @Override
+  void bind(Path file, Set<String> flags) {
+    folder = file;
+  }
 
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(folder)) {
       throw new NoSuchFileException(folder.toString());
     }
-    if (root.dryRun) {
+    if (root.has(GlobalOption.DRY_RUN)) {
       Optional<RecoveryPreview> preview = RecoveryPreview.of(folder);
       PrintWriter out = spec.commandLine().getOut();
       if (preview.isEmpty()) {

@@ -3,12 +3,9 @@ package io.github.vmdkdelta.cli;
 import io.github.vmdkdelta.ops.RevertDelta;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.concurrent.Callable;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta revert DISK}. */
 @ExplorerMenu(
@@ -22,31 +19,37 @@ import picocli.CommandLine.Spec;
       "Everything written to DISK since its snapshot is lost; the frozen parent stays as it is,"
           + " ready for the next revert. The same as delete then make, as one transaction."
     })
-final class RevertCommand implements Callable<Integer> {
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
-
+final class RevertCommand extends DiskChange {
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to empty.")
   Path disk;
 
   @Override
-  public Integer call() throws Exception {
-    RevertDelta revert =
-        new RevertDelta(
-            root.environment.fileOperations().get(), new SecureRandom(), root.options());
-    Report report = new Report(spec);
-    if (root.dryRun) {
-      report.notePendingJournal(disk);
-      RevertDelta.RevertPlan plan = revert.plan(disk);
-      report.dryRun(
-          "would revert " + disk + " to its snapshot " + plan.parent().getFileName(),
-          plan.warnings(),
-          plan.plan());
-      return ExitCode.OK;
-    }
-    InterruptNotice.watch("revert", disk);
-    RevertDelta.RevertResult result = revert.run(disk);
+  Path disk() {
+    return disk;
+  }
+
+  @Override
+  void bind(Path file, Set<String> flags) {
+    disk = file;
+  }
+
+  private RevertDelta revert() {
+    return new RevertDelta(
+        root.environment.fileOperations().get(), new SecureRandom(), root.options());
+  }
+
+  @Override
+  void dryRun(Report report) throws Exception {
+    RevertDelta.RevertPlan plan = revert().plan(disk);
+    report.dryRun(
+        "would revert " + disk + " to its snapshot " + plan.parent().getFileName(),
+        plan.warnings(),
+        plan.plan());
+  }
+
+  @Override
+  void run(Report report) throws Exception {
+    RevertDelta.RevertResult result = revert().run(disk);
     report.done(
         result.warnings(),
         disk
@@ -55,6 +58,5 @@ final class RevertCommand implements Callable<Integer> {
             + "; "
             + disk.getFileName()
             + " is a new, empty delta");
-    return ExitCode.OK;
   }
 }
