@@ -52,8 +52,7 @@ final class CommitCommand extends DiskChange {
   }
 
   private CommitDelta commit() {
-    return new CommitDelta(
-        root.environment.fileOperations().get(), new SecureRandom(), root.options());
+    return new CommitDelta(root.environment.fileOperations(), new SecureRandom(), root.options());
   }
 
   @Override
@@ -85,10 +84,10 @@ final class CommitCommand extends DiskChange {
     PrintWriter err = spec.commandLine().getErr();
     Environment environment = root.environment;
     ProgressMeter meter =
-        quiet || !environment.stderrIsTerminal().getAsBoolean()
+        quiet || !environment.stderrIsTerminal()
             ? null
             : new ProgressMeter(
-                err, "commit", environment.clock(), environment.progressDelayNanos());
+                err, "commit", environment::nanoTime, environment.progressDelayNanos());
     CommitDelta.CommitResult result;
     try {
       result = commit().run(disk, meter == null ? DeltaMerge.Progress.NONE : meter);

@@ -32,7 +32,7 @@ final class DeleteCommand extends DiskChange {
   }
 
   private DeleteDelta delete() {
-    return new DeleteDelta(root.environment.fileOperations().get(), root.options());
+    return new DeleteDelta(root.environment.fileOperations(), root.options());
   }
 
   @Override

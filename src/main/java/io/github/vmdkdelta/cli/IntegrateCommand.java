@@ -33,11 +33,6 @@ final class IntegrateCommand implements Runnable {
         "Missing system: one of " + String.join(", ", spec.subcommands().keySet()));
   }
 
-  /** Runs {@code reg.exe import FILE} ({@link Environment#registryImport()}). */
-  interface RegistryImport {
-    void run(Path regFile) throws IOException;
-  }
-
   /** {@code vmdk-delta integrate windows}. */
   @Command(
       name = "windows",
@@ -131,7 +126,7 @@ final class IntegrateCommand implements Runnable {
       Path file = Files.createTempFile("vmdk-delta-menu", ".reg");
       try {
         Files.write(file, WindowsMenu.fileBytes(reg));
-        environment.registryImport().run(file);
+        environment.importRegistry(file);
       } finally {
         Files.deleteIfExists(file);
       }

@@ -34,8 +34,7 @@ final class MakeCommand extends DiskChange {
   }
 
   private MakeDelta make() {
-    return new MakeDelta(
-        root.environment.fileOperations().get(), new SecureRandom(), root.options());
+    return new MakeDelta(root.environment.fileOperations(), new SecureRandom(), root.options());
   }
 
   @Override

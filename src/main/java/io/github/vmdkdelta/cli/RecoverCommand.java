@@ -52,7 +52,7 @@ final class RecoverCommand extends FileCommand {
     }
     InterruptNotice.watchRecovery(folder);
     Optional<Recovery.Report> report =
-        new Recovery(root.environment.fileOperations().get()).recoverFolder(folder);
+        new Recovery(root.environment.fileOperations()).recoverFolder(folder);
     spec.commandLine()
         .getOut()
         .println(report.map(Recovery.Report::describe).orElse(folder + ": nothing to recover"));

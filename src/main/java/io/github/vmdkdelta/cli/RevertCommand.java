@@ -34,8 +34,7 @@ final class RevertCommand extends DiskChange {
   }
 
   private RevertDelta revert() {
-    return new RevertDelta(
-        root.environment.fileOperations().get(), new SecureRandom(), root.options());
+    return new RevertDelta(root.environment.fileOperations(), new SecureRandom(), root.options());
   }
 
   @Override

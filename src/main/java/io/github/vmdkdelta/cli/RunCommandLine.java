@@ -30,12 +30,11 @@ final class RunCommandLine {
     rootSpec.versionProvider(new VersionProvider());
     GlobalOption.addTo(rootSpec, root);
     CommandLine cl = new CommandLine(rootSpec);
-    FileCommand command =
-        Subcommands.firstNonOption(args).map(RunCommandLine::command).orElse(null);
+    Optional<String> name = Subcommands.firstNonOption(args);
+    FileCommand command = name.isPresent() ? command(name.get()) : null;
     CommandSpec spec = null;
     if (command != null) {
-      spec =
-          CommandSpec.wrapWithoutInspection(command).name(Subcommands.firstNonOption(args).get());
+      spec = CommandSpec.wrapWithoutInspection(command).name(name.get());
       for (String[] names : command.flags()) {
         spec.addOption(OptionSpec.builder(names).arity("0").type(boolean.class).build());
       }

@@ -1,8 +1,10 @@
 package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.testing.Cli;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 
 /** Environments for in-process runs of the command line, and a run in one. */
 final class TestEnvironments {
@@ -10,28 +12,37 @@ final class TestEnvironments {
 
   /** This system, with stderr a terminal or not and progress shown at once. */
   static Environment progress(boolean stderrIsTerminal) {
-    Environment s = Environment.system();
-    return new Environment(
-        s.fileOperations(),
-        s.terminal(),
-        () -> stderrIsTerminal,
-        0,
-        s.clock(),
-        s.onWindows(),
-        s.registryImport());
+    return new Environment() {
+      @Override
+      boolean stderrIsTerminal() {
+        return stderrIsTerminal;
+      }
+
+      @Override
+      long progressDelayNanos() {
+        return 0;
+      }
+    };
+  }
+
+  /** A .reg file's way into the registry. */
+  interface Registry {
+    void importFile(Path regFile) throws IOException;
   }
 
   /** This system, said to be Windows or not, with this registry. */
-  static Environment windows(boolean onWindows, IntegrateCommand.RegistryImport registry) {
-    Environment s = Environment.system();
-    return new Environment(
-        s.fileOperations(),
-        s.terminal(),
-        s.stderrIsTerminal(),
-        s.progressDelayNanos(),
-        s.clock(),
-        onWindows,
-        registry);
+  static Environment windows(boolean onWindows, Registry registry) {
+    return new Environment() {
+      @Override
+      boolean onWindows() {
+        return onWindows;
+      }
+
+      @Override
+      void importRegistry(Path regFile) throws IOException {
+        registry.importFile(regFile);
+      }
+    };
   }
 
   /** Runs {@code vmdk-delta args...} in {@code environment}. */

@@ -27,16 +27,14 @@ public final class TestMain {
 
   /** Runs vmdk-delta with the hooks the system properties ask for. */
   public static void main(String[] args) {
-    Environment system = Environment.system();
+    Supplier<SafeFileOperations> files = fileOperations();
     Main.main(
-        new Environment(
-            fileOperations(),
-            system.terminal(),
-            system.stderrIsTerminal(),
-            system.progressDelayNanos(),
-            system.clock(),
-            system.onWindows(),
-            system.registryImport()),
+        new Environment() {
+          @Override
+          SafeFileOperations fileOperations() {
+            return files.get();
+          }
+        },
         args);
   }
 
