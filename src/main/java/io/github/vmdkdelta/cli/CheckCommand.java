@@ -49,7 +49,7 @@ final class CheckCommand extends FileCommand {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     ChainCheck.Report report =
         ChainCheck.run(disk, root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
     int errors = report.errors().size();

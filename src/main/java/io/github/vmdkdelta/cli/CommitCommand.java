@@ -59,7 +59,7 @@ final class CommitCommand extends DiskChange {
   void dryRun(Report report) throws Exception {
     CommitDelta.CommitPlan plan = commit().plan(disk);
     report.warnings(plan.warnings());
-    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter out = out();
     out.println(
         "would commit the delta "
             + disk
@@ -81,7 +81,7 @@ final class CommitCommand extends DiskChange {
 
   @Override
   void run(Report report) throws Exception {
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter err = err();
     Environment environment = root.environment;
     ProgressMeter meter =
         quiet || !environment.stderrIsTerminal()

@@ -19,13 +19,13 @@ abstract class DiskChange extends FileCommand {
 
   @Override
   public final Integer call() throws Exception {
-    Report report = new Report(spec);
+    Report report = new Report(out(), err());
     if (root.has(GlobalOption.DRY_RUN)) {
       report.notePendingJournal(disk());
       dryRun(report);
       return ExitCode.OK;
     }
-    InterruptNotice.watch(spec.name(), disk());
+    InterruptNotice.watch(name(), disk());
     run(report);
     return ExitCode.OK;
   }

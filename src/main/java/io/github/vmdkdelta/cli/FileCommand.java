@@ -1,5 +1,6 @@
 package io.github.vmdkdelta.cli;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -9,9 +10,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * A subcommand on one file, its one parameter: picocli gives it its fields from the annotations in
- * the whole tree, {@link #bind} from a run's command line built in code ({@link RunCommandLine}),
- * which asks {@link #fileLabel} and {@link #flags} (SubcommandsTest checks them against the
- * annotations).
+ * the whole tree, {@link #bind} when it runs without picocli ({@link DirectRun}), which asks {@link
+ * #fileLabel} and {@link #flags} (DirectRunTest checks them against the annotations).
  */
 abstract class FileCommand implements Callable<Integer> {
   private static final String[][] NO_FLAGS = {};
@@ -33,10 +33,37 @@ abstract class FileCommand implements Callable<Integer> {
   /** Takes the file and the flags given (each by its longest name). */
   abstract void bind(Path file, Set<String> flags);
 
-  /** What picocli injects from the annotations, for a command line built in code. */
-  final void bind(RootCommand root, CommandSpec spec, Path file, Set<String> flags) {
+  private String name;
+  private PrintWriter out;
+  private PrintWriter err;
+
+  /** What picocli injects from the annotations, for a run without picocli ({@link DirectRun}). */
+  final void bind(
+      RootCommand root,
+      String name,
+      PrintWriter out,
+      PrintWriter err,
+      Path file,
+      Set<String> flags) {
     this.root = root;
-    this.spec = spec;
+    this.name = name;
+    this.out = out;
+    this.err = err;
     bind(file, flags);
+  }
+
+  /** This subcommand's name. */
+  final String name() {
+    return name != null ? name : spec.name();
+  }
+
+  /** Standard output. */
+  final PrintWriter out() {
+    return out != null ? out : spec.commandLine().getOut();
+  }
+
+  /** Standard error. */
+  final PrintWriter err() {
+    return err != null ? err : spec.commandLine().getErr();
   }
 }

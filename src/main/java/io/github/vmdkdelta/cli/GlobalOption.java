@@ -7,10 +7,10 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The root's options, all flags that every subcommand inherits, defined once in code: the annotated
- * tree gets them from {@link Transformer} (so help, the man page and completion show them) and the
- * command line of a run ({@link RunCommandLine}) from {@link #addTo}, both bound to {@link
- * RootCommand#given}. For double-click use ({@code --pause-on-error}, {@code --pause}, {@code
- * --confirm}, {@code --yes}) see {@link Interaction}.
+ * tree gets them from {@link Transformer}, bound to {@link RootCommand#given} (so help, the man
+ * page and completion show them), and {@link DirectRun} reads them by {@link #named}. For
+ * double-click use ({@code --pause-on-error}, {@code --pause}, {@code --confirm}, {@code --yes})
+ * see {@link Interaction}.
  */
 enum GlobalOption {
   VERBOSE("--verbose", "Print stack traces of errors."),
@@ -40,6 +40,16 @@ enum GlobalOption {
   GlobalOption(String name, String description) {
     this.name = name;
     this.description = description;
+  }
+
+  /** The option named {@code name}, or null. */
+  static GlobalOption named(String name) {
+    for (GlobalOption option : values()) {
+      if (option.name.equals(name)) {
+        return option;
+      }
+    }
+    return null;
   }
 
   /**

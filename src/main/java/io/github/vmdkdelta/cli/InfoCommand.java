@@ -53,8 +53,8 @@ final class InfoCommand extends FileCommand {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = out();
+    PrintWriter err = err();
     ChainInfo info = ChainInfo.read(disk, root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
     JournalStatus journal = info.journalPending() ? JournalStatus.of(disk) : null;
     if (journal != null && journal.running()) {

@@ -78,9 +78,12 @@ public final class Main {
 
   /** Runs the command in {@code environment}; never exits the JVM. */
   static int run(Environment environment, PrintWriter out, PrintWriter err, String... args) {
+    Optional<DirectRun> direct = DirectRun.parse(args);
+    if (direct.isPresent()) {
+      return direct.get().run(environment, out, err, args);
+    }
     Terminal terminal = environment.terminal();
-    Optional<CommandLine> built = RunCommandLine.forRun(args);
-    CommandLine cl = built.isPresent() ? built.get() : Subcommands.forRun(args);
+    CommandLine cl = Subcommands.forRun(args);
     RootCommand root = cl.getCommand();
     root.environment = environment;
     cl.registerConverter(java.nio.file.Path.class, new PathArgument());
@@ -101,7 +104,7 @@ public final class Main {
    * How a bad command line and a failure are reported, and how a command runs (asking first when
    * --confirm says so). A class, not lambdas: their bootstrap costs start-up time.
    */
-  private static final class Handlers
+  static final class Handlers
       implements CommandLine.IParameterExceptionHandler,
           CommandLine.IExecutionExceptionHandler,
           CommandLine.IExecutionStrategy {

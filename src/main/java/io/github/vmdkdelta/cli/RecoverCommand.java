@@ -39,7 +39,7 @@ final class RecoverCommand extends FileCommand {
     }
     if (root.has(GlobalOption.DRY_RUN)) {
       Optional<RecoveryPreview> preview = RecoveryPreview.of(folder);
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = out();
       if (preview.isEmpty()) {
         out.println(folder + ": nothing to recover");
         return ExitCode.OK;
@@ -53,9 +53,7 @@ final class RecoverCommand extends FileCommand {
     InterruptNotice.watchRecovery(folder);
     Optional<Recovery.Report> report =
         new Recovery(root.environment.fileOperations()).recoverFolder(folder);
-    spec.commandLine()
-        .getOut()
-        .println(report.map(Recovery.Report::describe).orElse(folder + ": nothing to recover"));
+    out().println(report.map(Recovery.Report::describe).orElse(folder + ": nothing to recover"));
     return ExitCode.OK;
   }
 }

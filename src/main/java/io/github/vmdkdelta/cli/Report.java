@@ -5,16 +5,15 @@ import io.github.vmdkdelta.ops.Plan;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** What the disk commands print: warnings on stderr, the plan of a dry run, the outcome. */
 final class Report {
   private final PrintWriter out;
   private final PrintWriter err;
 
-  Report(CommandSpec spec) {
-    this.out = spec.commandLine().getOut();
-    this.err = spec.commandLine().getErr();
+  Report(PrintWriter out, PrintWriter err) {
+    this.out = out;
+    this.err = err;
   }
 
   /** Each warning or note as one stderr line. */
