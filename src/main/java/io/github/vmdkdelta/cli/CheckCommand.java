@@ -7,10 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vmdk-delta check DISK [--json]}. */
 @ExplorerMenu(label = "Check", destructive = false)
@@ -25,26 +23,12 @@ import picocli.CommandLine.Parameters;
           + " make the check fail.",
       "Exit code 0 when no problem is found, 3 when there is one. Nothing is changed."
     })
-final class CheckCommand extends FileCommand {
-  private static final String[][] FLAGS = {{"--json"}};
-
-  @Parameters(paramLabel = "DISK", description = "The .vmdk file (a delta or a base disk).")
-  Path disk;
-
+final class CheckCommand extends ChainReading {
   @Option(
       names = "--json",
       description = "Print a JSON document (docs/json.md) instead of the list.")
-  boolean json;
-
-  @Override
-  String[][] flags() {
-    return FLAGS;
-  }
-
-  @Override
-  void bind(Path file, Set<String> flags) {
-    disk = file;
-    json = flags.contains("--json");
+  void json(boolean on) {
+    set("--json", on);
   }
 
   @Override
@@ -54,7 +38,7 @@ final class CheckCommand extends FileCommand {
         ChainCheck.run(disk, root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
     int errors = report.errors().size();
     int warnings = report.warnings().size();
-    if (json) {
+    if (json()) {
       out.println(Json.write(toJson(report)));
     } else {
       for (Problem p : report.problems()) {

@@ -5,7 +5,6 @@ import io.github.vmdkdelta.vmdk.DeltaMerge;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,30 +24,20 @@ import picocli.CommandLine.Parameters;
       "On a terminal, a long merge shows its progress on stderr."
     })
 final class CommitCommand extends DiskChange {
-  private static final String[][] FLAGS = {{"-q", "--quiet"}};
+  CommitCommand() {
+    super(new String[] {"-q", "--quiet"});
+  }
 
   @Option(
       names = {"-q", "--quiet"},
       description = "Show no progress.")
-  boolean quiet;
+  void quiet(boolean on) {
+    set("--quiet", on);
+  }
 
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to merge into its parent.")
-  Path disk;
-
-  @Override
-  Path disk() {
-    return disk;
-  }
-
-  @Override
-  String[][] flags() {
-    return FLAGS;
-  }
-
-  @Override
-  void bind(Path file, Set<String> flags) {
-    disk = file;
-    quiet = flags.contains("--quiet");
+  void disk(Path disk) {
+    this.disk = disk;
   }
 
   private CommitDelta commit() {
@@ -84,7 +73,7 @@ final class CommitCommand extends DiskChange {
     PrintWriter err = err();
     Environment environment = root.environment;
     ProgressMeter meter =
-        quiet || !environment.stderrIsTerminal()
+        has("--quiet") || !environment.stderrIsTerminal()
             ? null
             : new ProgressMeter(
                 err, "commit", environment::nanoTime, environment.progressDelayNanos());

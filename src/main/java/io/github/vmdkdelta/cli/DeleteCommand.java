@@ -2,7 +2,6 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.DeleteDelta;
 import java.nio.file.Path;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,16 +18,8 @@ import picocli.CommandLine.Parameters;
     })
 final class DeleteCommand extends DiskChange {
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to throw away.")
-  Path disk;
-
-  @Override
-  Path disk() {
-    return disk;
-  }
-
-  @Override
-  void bind(Path file, Set<String> flags) {
-    disk = file;
+  void disk(Path disk) {
+    this.disk = disk;
   }
 
   private DeleteDelta delete() {

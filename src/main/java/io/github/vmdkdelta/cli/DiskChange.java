@@ -1,15 +1,14 @@
 package io.github.vmdkdelta.cli;
 
-import java.nio.file.Path;
-
 /**
  * A subcommand that changes the files of one disk's chain (make, delete, revert, commit): with
  * {@code --dry-run} it notes a pending journal and shows its plan; otherwise it says what an
  * interruption would leave ({@link InterruptNotice}), then runs.
  */
 abstract class DiskChange extends FileCommand {
-  /** The disk, as given. */
-  abstract Path disk();
+  DiskChange(String[]... flags) {
+    super("DISK", flags);
+  }
 
   /** Plans and shows the plan, changing nothing. */
   abstract void dryRun(Report report) throws Exception;
@@ -21,11 +20,11 @@ abstract class DiskChange extends FileCommand {
   public final Integer call() throws Exception {
     Report report = new Report(out(), err());
     if (root.has(GlobalOption.DRY_RUN)) {
-      report.notePendingJournal(disk());
+      report.notePendingJournal(disk);
       dryRun(report);
       return ExitCode.OK;
     }
-    InterruptNotice.watch(name(), disk());
+    InterruptNotice.watch(name(), disk);
     run(report);
     return ExitCode.OK;
   }

@@ -2,6 +2,7 @@ package io.github.vmdkdelta.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,24 +15,50 @@ import picocli.CommandLine.Spec;
  * #fileLabel} and {@link #flags} (DirectRunTest checks them against the annotations).
  */
 abstract class FileCommand implements Callable<Integer> {
-  private static final String[][] NO_FLAGS = {};
+  private final String fileLabel;
+  private final String[][] flags;
+  private final Set<String> given = new HashSet<>();
 
   @ParentCommand RootCommand root;
 
   @Spec CommandSpec spec;
 
-  /** The label of the file parameter. */
+  /**
+   * The file parameter as given: a disk, or the folder of recover (each declares it: its help
+   * differs).
+   */
+  Path disk;
+
+  /**
+   * @param fileLabel the label of the file parameter
+   * @param flags this subcommand's own options, all flags, each by all its names, the longest last
+   */
+  FileCommand(String fileLabel, String[]... flags) {
+    this.fileLabel = fileLabel;
+    this.flags = flags;
+  }
+
   String fileLabel() {
-    return "DISK";
+    return fileLabel;
   }
 
-  /** This subcommand's own options, all flags, each by all its names, the longest last. */
   String[][] flags() {
-    return NO_FLAGS;
+    return flags;
   }
 
-  /** Takes the file and the flags given (each by its longest name). */
-  abstract void bind(Path file, Set<String> flags);
+  /** Whether the flag of this longest name was given. */
+  final boolean has(String flag) {
+    return given.contains(flag);
+  }
+
+  /** Sets the flag of this longest name (the annotated options' setters call it). */
+  final void set(String flag, boolean on) {
+    if (on) {
+      given.add(flag);
+    } else {
+      given.remove(flag);
+    }
+  }
 
   private String name;
   private PrintWriter out;
@@ -49,7 +76,8 @@ abstract class FileCommand implements Callable<Integer> {
     this.name = name;
     this.out = out;
     this.err = err;
-    bind(file, flags);
+    this.disk = file;
+    given.addAll(flags);
   }
 
   /** This subcommand's name. */

@@ -10,10 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vmdk-delta info DISK [--json]}. */
 @ExplorerMenu(label = "Info", destructive = false)
@@ -26,29 +24,15 @@ import picocli.CommandLine.Parameters;
       "When the chain cannot be followed to its base (missing or damaged parent), the disks"
           + " read so far are shown, then the error, with its exit code. Nothing is changed."
     })
-final class InfoCommand extends FileCommand {
-  private static final String[][] FLAGS = {{"--json"}};
-
+final class InfoCommand extends ChainReading {
   /** Version of the --json document (docs/json.md); raised only for incompatible changes. */
   static final int JSON_SCHEMA_VERSION = 1;
-
-  @Parameters(paramLabel = "DISK", description = "The .vmdk file (a delta or a base disk).")
-  Path disk;
 
   @Option(
       names = "--json",
       description = "Print a JSON document (docs/json.md) instead of the table.")
-  boolean json;
-
-  @Override
-  String[][] flags() {
-    return FLAGS;
-  }
-
-  @Override
-  void bind(Path file, Set<String> flags) {
-    disk = file;
-    json = flags.contains("--json");
+  void json(boolean on) {
+    set("--json", on);
   }
 
   @Override
@@ -67,7 +51,7 @@ final class InfoCommand extends FileCommand {
               + folderOf(disk)
               + "' finishes or undoes it");
     }
-    if (json) {
+    if (json()) {
       out.println(Json.write(toJson(info)));
     } else if (!info.layers().isEmpty()) {
       printTable(info, out);

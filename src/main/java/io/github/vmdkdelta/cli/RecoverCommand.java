@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -20,20 +19,17 @@ import picocli.CommandLine.Parameters;
     })
 final class RecoverCommand extends FileCommand {
   @Parameters(paramLabel = "DIR", description = "The folder of the disk.")
-  Path folder;
-
-  @Override
-  String fileLabel() {
-    return "DIR";
+  void folder(Path folder) {
+    this.disk = folder;
   }
 
-  @Override
-  void bind(Path file, Set<String> flags) {
-    folder = file;
+  RecoverCommand() {
+    super("DIR");
   }
 
   @Override
   public Integer call() throws Exception {
+    Path folder = disk;
     if (!Files.isDirectory(folder)) {
       throw new NoSuchFileException(folder.toString());
     }

@@ -3,7 +3,6 @@ package io.github.vmdkdelta.cli;
 import io.github.vmdkdelta.ops.RevertDelta;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -21,16 +20,8 @@ import picocli.CommandLine.Parameters;
     })
 final class RevertCommand extends DiskChange {
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to empty.")
-  Path disk;
-
-  @Override
-  Path disk() {
-    return disk;
-  }
-
-  @Override
-  void bind(Path file, Set<String> flags) {
-    disk = file;
+  void disk(Path disk) {
+    this.disk = disk;
   }
 
   private RevertDelta revert() {
