@@ -96,6 +96,7 @@ prepare_args=()
 for p in "${prepares[@]}"; do
   prepare_args+=(--prepare "sh -c \"$p\"")
 done
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)
 say "hyperfine: $RUNS runs of each command"
 hyperfine -N --style basic --warmup 3 --runs "$RUNS" "${prepare_args[@]}" \
   --export-json "$WORK/startup.json" "${commands[@]}" >&2
@@ -103,10 +104,10 @@ hyperfine -N --style basic --warmup 3 --runs "$RUNS" "${prepare_args[@]}" \
 SOURCE=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
 FS=$(df -T -- "$WORK" | awk 'NR == 2 { print $2 }')
 python3 - "$WORK/startup.json" "$RUNS" "$FS" "$(nproc)" "$(java -version 2>&1 | head -1)" \
-  "$SOURCE" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" \
+  "$SOURCE" "$LOAD_BEFORE" "$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo unknown)" \
   "$COMPARE" "$COMPARE_LABEL" >"$WORK/section.md" <<'PY'
 import json, sys, datetime
-path, runs, fs, cores, java, source, load, compare, compare_label = sys.argv[1:]
+path, runs, fs, cores, java, source, load_before, load, compare, compare_label = sys.argv[1:]
 results = json.load(open(path))["results"]
 hello = results[0]["median"]
 targets = {"--version": 2.5, "make": 3.0}
@@ -120,9 +121,11 @@ print("64 MiB qemu-img disk (a fresh copy before each run), against a Hello Worl
 print("launcher's JVM options (`java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto`), in one")
 print(f"hyperfine run ({runs} runs each after 3 warm-up runs). Written by `bench/startup.sh` on")
 print(f"{datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, source {source}, {cores} cores, {fs} file")
-print(f"system, {java}, load average {load} at the end. Milliseconds, median (min-max); user and")
-print("system CPU, mean; the ratio is the median over Hello World's median, the target that of")
-print("issue 15." + (f" \"{compare_label}\" is {compare}." if compare else ""))
+print(f"system, {java}, load average (1, 5, 15 min) {load_before} before, {load} after.")
+print("Milliseconds, median (min-max); user and system CPU, mean; the ratio is the median over")
+print("Hello World's median, the target that of issue 15. make forces its files and folder to the")
+print("device (fsync) before it exits, so its wall time also waits for the disk, which other work")
+print("on the machine shares." + (f" \"{compare_label}\" is {compare}." if compare else ""))
 print()
 print("| command | wall ms | user ms | system ms | / Hello World | target |")
 print("|---|---|---|---|---|---|")
