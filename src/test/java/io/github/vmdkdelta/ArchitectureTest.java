@@ -13,7 +13,15 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +45,7 @@ class ArchitectureTest {
   @ArchTest static final ArchRule ONLY_MAIN_PRINTS = onlyMainPrints(ROOT);
   @ArchTest static final ArchRule ONLY_MAIN_EXITS = onlyMainExits(ROOT);
   @ArchTest static final ArchRule NO_STACK_TRACE_TO_STDERR = noStackTraceToStderr(ROOT);
+  @ArchTest static final ArchRule NO_TEST_SWITCHES = noTestSwitches(ROOT);
 
   /**
    * Each layer uses only those below it. Every layer must hold classes (ArchUnit's default), so a
@@ -84,42 +93,92 @@ class ArchitectureTest {
         .because("the core packages are a library without a command line");
   }
 
-  /**
-   * The commands write to the PrintWriters that Main hands them (tests capture those). {@code
-   * cli.TestHooks} tells a test process where it paused, only when asked by system property.
-   */
+  /** The commands write to the PrintWriters that Main hands them (tests capture those). */
   static ArchRule onlyMainPrints(String root) {
     return noClasses()
         .that()
         .resideInAPackage(root + "..")
         .and()
         .doNotHaveFullyQualifiedName(root + ".cli.Main")
-        .and()
-        .doNotHaveFullyQualifiedName(root + ".cli.TestHooks")
         .should()
         .accessField(System.class, "out")
         .orShould()
         .accessField(System.class, "err");
   }
 
-  /**
-   * Everything else returns an exit code. {@code cli.TestHooks} halts the JVM on purpose, only when
-   * a test process asks for it by system property (named here as text: it may go away).
-   */
+  /** Everything else returns an exit code. */
   static ArchRule onlyMainExits(String root) {
     return noClasses()
         .that()
         .resideInAPackage(root + "..")
         .and()
         .doNotHaveFullyQualifiedName(root + ".cli.Main")
-        .and()
-        .doNotHaveFullyQualifiedName(root + ".cli.TestHooks")
         .should()
         .callMethod(System.class, "exit", int.class)
         .orShould()
         .callMethod(Runtime.class, "exit", int.class)
         .orShould()
         .callMethod(Runtime.class, "halt", int.class);
+  }
+
+  /**
+   * No switch for tests in the shipped jar (issue 15): tests that need hooks start the tool with
+   * their own from test code ({@code cli.TestMain}, on {@code -cp vmdk-delta.jar:test-classes}). A
+   * class named for tests or hooks, a system property read as a number or a flag, or a sleep would
+   * be such a switch; so would a halt (see {@link #onlyMainExits}).
+   */
+  static ArchRule noTestSwitches(String root) {
+    return noClasses()
+        .that()
+        .resideInAPackage(root + "..")
+        .should()
+        .haveSimpleNameContaining("Test")
+        .orShould()
+        .haveSimpleNameContaining("Hook")
+        .orShould()
+        .callMethodWhere(
+            DescribedPredicate.describe(
+                "a system property as a number or flag, or a sleep",
+                (JavaMethodCall call) ->
+                    SWITCH_CALLS.contains(call.getTargetOwner().getName() + "." + call.getName())));
+  }
+
+  private static final Set<String> SWITCH_CALLS =
+      Set.of(
+          "java.lang.Integer.getInteger",
+          "java.lang.Long.getLong",
+          "java.lang.Boolean.getBoolean",
+          "java.lang.Thread.sleep");
+
+  /** The property names of the old switch are not in any compiled class of src/main either. */
+  @Test
+  void noClassOfTheJarNamesATestProperty() throws IOException, URISyntaxException {
+    Path classes =
+        Path.of(
+            io.github.vmdkdelta.cli.Main.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+    List<Path> named;
+    try (Stream<Path> files = Files.walk(classes)) {
+      named =
+          files
+              .filter(f -> f.toString().endsWith(".class"))
+              .filter(f -> namesATestProperty(f))
+              .toList();
+    }
+    assertThat(Files.isRegularFile(classes.resolve("io/github/vmdkdelta/cli/Main.class"))).isTrue();
+    assertThat(named).isEmpty();
+  }
+
+  private static boolean namesATestProperty(Path classFile) {
+    try {
+      String text = new String(Files.readAllBytes(classFile), StandardCharsets.ISO_8859_1);
+      return text.contains("vmdk-delta.test") || text.contains("vmdk.delta.test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** {@code printStackTrace()} without a stream writes to System.err behind the caller's back. */
@@ -179,6 +238,16 @@ class ArchitectureTest {
         .asString()
         .contains("archfixture.ops.Verb")
         .contains("printStackTrace()");
+  }
+
+  @Test
+  void theTestSwitchRuleFailsOnATestClassAPropertyFlagAndASleep() {
+    assertThat(violations(noTestSwitches(FIXTURE)))
+        .allMatch(v -> v.contains("archfixture.cli.DebugHooks"))
+        .anyMatch(v -> v.contains("simple name containing 'Hook'"))
+        .anyMatch(v -> v.contains("Integer.getInteger"))
+        .anyMatch(v -> v.contains("Long.getLong"))
+        .anyMatch(v -> v.contains("Thread.sleep"));
   }
 
   private static List<String> violations(ArchRule rule) {

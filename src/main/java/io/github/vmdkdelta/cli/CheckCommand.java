@@ -7,13 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta check DISK [--json]}. */
 @ExplorerMenu(label = "Check", destructive = false)
@@ -28,26 +23,22 @@ import picocli.CommandLine.Spec;
           + " make the check fail.",
       "Exit code 0 when no problem is found, 3 when there is one. Nothing is changed."
     })
-final class CheckCommand implements Callable<Integer> {
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
-
-  @Parameters(paramLabel = "DISK", description = "The .vmdk file (a delta or a base disk).")
-  Path disk;
-
+final class CheckCommand extends ChainReading {
   @Option(
       names = "--json",
       description = "Print a JSON document (docs/json.md) instead of the list.")
-  boolean json;
+  void json(boolean on) {
+    set("--json", on);
+  }
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    ChainCheck.Report report = ChainCheck.run(disk, root.allowParentOutsideFolder);
+    PrintWriter out = out();
+    ChainCheck.Report report =
+        ChainCheck.run(disk, root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
     int errors = report.errors().size();
     int warnings = report.warnings().size();
-    if (json) {
+    if (json()) {
       out.println(Json.write(toJson(report)));
     } else {
       for (Problem p : report.problems()) {

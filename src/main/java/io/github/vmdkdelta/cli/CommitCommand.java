@@ -5,15 +5,9 @@ import io.github.vmdkdelta.vmdk.DeltaMerge;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.concurrent.Callable;
-import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta commit DISK}. */
 @ExplorerMenu(
@@ -29,66 +23,62 @@ import picocli.CommandLine.Spec;
           + " if it is interrupted, the next vmdk-delta run in the folder rolls the parent back.",
       "On a terminal, a long merge shows its progress on stderr."
     })
-final class CommitCommand implements Callable<Integer> {
-  /** Where the decision to show progress comes from; tests replace it. */
-  static BooleanSupplier stderrIsTerminal = ProgressMeter::stderrIsTerminal;
-
-  /** How long a merge runs before its progress shows; tests set 0. */
-  static long progressDelayNanos = ProgressMeter.DEFAULT_DELAY_NANOS;
-
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
+final class CommitCommand extends DiskChange {
+  CommitCommand() {
+    super(new String[] {"-q", "--quiet"});
+  }
 
   @Option(
       names = {"-q", "--quiet"},
       description = "Show no progress.")
-  boolean quiet;
+  void quiet(boolean on) {
+    set("--quiet", on);
+  }
 
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to merge into its parent.")
-  Path disk;
+  void disk(Path disk) {
+    this.disk = disk;
+  }
 
-  @Mixin JsonOutput output = new JsonOutput();
-
-  /** What a dry run would do, with the merge's sizes. */
-  private String headline(CommitDelta.CommitPlan plan) {
-    return "would commit the delta "
-        + disk
-        + " into "
-        + plan.parent().getFileName()
-        + " ("
-        + plan.grains()
-        + " grains, "
-        + Sizes.human(plan.bytes())
-        + "; "
-        + Sizes.human(plan.bytesOverwritten())
-        + " overwritten in place, "
-        + plan.grainsAppended()
-        + " grains appended; needs "
-        + Sizes.human(plan.spaceNeeded())
-        + " free)";
+  private CommitDelta commit() {
+    return new CommitDelta(root.environment.fileOperations(), new SecureRandom(), root.options());
   }
 
   @Override
-  public Integer call() throws Exception {
-    CommitDelta commit =
-        new CommitDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
-    PrintWriter err = spec.commandLine().getErr();
-    Report report = new Report(spec, "commit", disk, output);
-    if (root.dryRun) {
-      report.notePendingJournal(disk);
-      CommitDelta.CommitPlan plan = commit.plan(disk);
-      report.dryRun(headline(plan), plan.warnings(), plan.plan());
-      return ExitCode.OK;
-    }
+  void dryRun(Report report) throws Exception {
+    CommitDelta.CommitPlan plan = commit().plan(disk);
+    report.dryRun(
+        "would commit the delta "
+            + disk
+            + " into "
+            + plan.parent().getFileName()
+            + " ("
+            + plan.grains()
+            + " grains, "
+            + Sizes.human(plan.bytes())
+            + "; "
+            + Sizes.human(plan.bytesOverwritten())
+            + " overwritten in place, "
+            + plan.grainsAppended()
+            + " grains appended; needs "
+            + Sizes.human(plan.spaceNeeded())
+            + " free)",
+        plan.warnings(),
+        plan.plan());
+  }
+
+  @Override
+  void run(Report report) throws Exception {
+    PrintWriter err = err();
+    Environment environment = root.environment;
     ProgressMeter meter =
-        quiet || !stderrIsTerminal.getAsBoolean()
+        has("--quiet") || !environment.stderrIsTerminal()
             ? null
-            : new ProgressMeter(err, "commit", System::nanoTime, progressDelayNanos);
+            : new ProgressMeter(
+                err, "commit", environment::nanoTime, environment.progressDelayNanos());
     CommitDelta.CommitResult result;
-    InterruptNotice.watch("commit", disk);
     try {
-      result = commit.run(disk, meter == null ? DeltaMerge.Progress.NONE : meter);
+      result = commit().run(disk, meter == null ? DeltaMerge.Progress.NONE : meter);
     } finally {
       if (meter != null) {
         meter.finish();
@@ -106,6 +96,5 @@ final class CommitCommand implements Callable<Integer> {
             + ", "
             + Sizes.human(result.bytes())
             + " merged)");
-    return ExitCode.OK;
   }
 }

@@ -2,13 +2,8 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.DeleteDelta;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta delete DISK}. */
 @ExplorerMenu(
@@ -21,31 +16,28 @@ import picocli.CommandLine.Spec;
       "Throw the delta DISK away and give its parent DISK's name back.",
       "Everything written to DISK since 'make' is lost: the disk is as it was at the snapshot."
     })
-final class DeleteCommand implements Callable<Integer> {
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
-
+final class DeleteCommand extends DiskChange {
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to throw away.")
-  Path disk;
+  void disk(Path disk) {
+    this.disk = disk;
+  }
 
-  @Mixin JsonOutput output = new JsonOutput();
+  private DeleteDelta delete() {
+    return new DeleteDelta(root.environment.fileOperations(), root.options());
+  }
 
   @Override
-  public Integer call() throws Exception {
-    DeleteDelta delete = new DeleteDelta(TestHooks.fileOperations(), root.options());
-    Report report = new Report(spec, "delete", disk, output);
-    if (root.dryRun) {
-      report.notePendingJournal(disk);
-      DeleteDelta.DeletePlan plan = delete.plan(disk);
-      report.dryRun(
-          "would delete the delta " + disk + " and restore " + plan.parent().getFileName(),
-          plan.warnings(),
-          plan.plan());
-      return ExitCode.OK;
-    }
-    InterruptNotice.watch("delete", disk);
-    DeleteDelta.DeleteResult result = delete.run(disk);
+  void dryRun(Report report) throws Exception {
+    DeleteDelta.DeletePlan plan = delete().plan(disk);
+    report.dryRun(
+        "would delete the delta " + disk + " and restore " + plan.parent().getFileName(),
+        plan.warnings(),
+        plan.plan());
+  }
+
+  @Override
+  void run(Report report) throws Exception {
+    DeleteDelta.DeleteResult result = delete().run(disk);
     report.done(
         result.warnings(),
         disk
@@ -53,6 +45,5 @@ final class DeleteCommand implements Callable<Integer> {
             + result.restoredFrom().getFileName()
             + " is back as "
             + disk.getFileName());
-    return ExitCode.OK;
   }
 }

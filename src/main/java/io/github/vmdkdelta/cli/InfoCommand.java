@@ -11,13 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta info DISK [--json]}. */
 @ExplorerMenu(label = "Info", destructive = false)
@@ -30,27 +25,22 @@ import picocli.CommandLine.Spec;
       "When the chain cannot be followed to its base (missing or damaged parent), the disks"
           + " read so far are shown, then the error, with its exit code. Nothing is changed."
     })
-final class InfoCommand implements Callable<Integer> {
+final class InfoCommand extends ChainReading {
   /** Version of the --json document (docs/json.md); raised only for incompatible changes. */
   static final int JSON_SCHEMA_VERSION = 1;
-
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
-
-  @Parameters(paramLabel = "DISK", description = "The .vmdk file (a delta or a base disk).")
-  Path disk;
 
   @Option(
       names = "--json",
       description = "Print a JSON document (docs/json.md) instead of the table.")
-  boolean json;
+  void json(boolean on) {
+    set("--json", on);
+  }
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    ChainInfo info = ChainInfo.read(disk, root.allowParentOutsideFolder);
+    PrintWriter out = out();
+    PrintWriter err = err();
+    ChainInfo info = ChainInfo.read(disk, root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
     JournalStatus journal = info.journalPending() ? JournalStatus.of(disk) : null;
     if (journal != null && journal.running()) {
       err.println(
@@ -62,7 +52,7 @@ final class InfoCommand implements Callable<Integer> {
               + folderOf(disk)
               + "' finishes or undoes it");
     }
-    if (json) {
+    if (json()) {
       out.println(Json.write(toJson(info)));
     } else if (!info.layers().isEmpty()) {
       printTable(info, out);
@@ -70,7 +60,7 @@ final class InfoCommand implements Callable<Integer> {
     if (info.stoppedBy().isPresent()) {
       VmdkException e = info.stoppedBy().get();
       err.println("vmdk-delta: " + ErrorMessages.of(e));
-      if (root.verbose) {
+      if (root.has(GlobalOption.VERBOSE)) {
         e.printStackTrace(err);
       }
       return ExitCode.of(e);

@@ -8,7 +8,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -33,17 +32,6 @@ final class IntegrateCommand implements Runnable {
         spec.commandLine(),
         "Missing system: one of " + String.join(", ", spec.subcommands().keySet()));
   }
-
-  /** Runs {@code reg.exe import FILE}; replaced by tests. */
-  interface RegistryImport {
-    void run(Path regFile) throws IOException;
-  }
-
-  /** Whether this is Windows, and how the registry is edited: package-private for tests. */
-  static volatile boolean onWindows =
-      System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
-
-  static volatile RegistryImport registryImport = IntegrateCommand::regExeImport;
 
   /** {@code vmdk-delta integrate windows}. */
   @Command(
@@ -90,6 +78,8 @@ final class IntegrateCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       PrintWriter err = spec.commandLine().getErr();
       CommandSpec root = spec.root();
+      Environment environment = ((RootCommand) root.userObject()).environment;
+      boolean onWindows = environment.onWindows();
       List<WindowsMenu.Verb> verbs = WindowsMenu.verbs(root);
       if (!onWindows && !print && output == null) {
         throw new CommandLine.ParameterException(
@@ -136,7 +126,7 @@ final class IntegrateCommand implements Runnable {
       Path file = Files.createTempFile("vmdk-delta-menu", ".reg");
       try {
         Files.write(file, WindowsMenu.fileBytes(reg));
-        registryImport.run(file);
+        environment.importRegistry(file);
       } finally {
         Files.deleteIfExists(file);
       }

@@ -4,12 +4,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.ScopeType;
 
 /**
  * The options for double-click use, and what they do. The Explorer menu entries pass them; typed or
@@ -28,33 +27,17 @@ import picocli.CommandLine.ScopeType;
  * Waiting and asking happen only on an interactive {@link Terminal}; {@code --dry-run} never asks.
  */
 final class Interaction {
-  @Option(
-      names = "--pause-on-error",
-      scope = ScopeType.INHERIT,
-      description =
-          "After an error, explain it and wait for Enter (for windows opened by a double-click)."
-              + " Waits only when run from a terminal.")
-  boolean pauseOnError;
+  private final boolean pauseOnError;
+  private final boolean pause;
+  private final boolean confirm;
+  private final boolean yes;
 
-  @Option(
-      names = "--pause",
-      scope = ScopeType.INHERIT,
-      description = "Wait for Enter before exiting, whatever the outcome. Only in a terminal.")
-  boolean pause;
-
-  @Option(
-      names = "--confirm",
-      scope = ScopeType.INHERIT,
-      description =
-          "Ask before changing files, and go ahead only on y or yes. Without a terminal to ask"
-              + " on, refuse (exit 2) unless --yes is given too.")
-  boolean confirm;
-
-  @Option(
-      names = "--yes",
-      scope = ScopeType.INHERIT,
-      description = "Answer yes to every question (--confirm).")
-  boolean yes;
+  Interaction(Set<GlobalOption> given) {
+    this.pauseOnError = given.contains(GlobalOption.PAUSE_ON_ERROR);
+    this.pause = given.contains(GlobalOption.PAUSE);
+    this.confirm = given.contains(GlobalOption.CONFIRM);
+    this.yes = given.contains(GlobalOption.YES);
+  }
 
   /**
    * Runs the parsed command, first asking its question when {@code --confirm} applies. A "no"
@@ -67,8 +50,9 @@ final class Interaction {
       leaf = leaf.subcommand();
       help |= leaf.isUsageHelpRequested() || leaf.isVersionHelpRequested();
     }
-    ExplorerMenu verb = menuOf(leaf.commandSpec());
-    if (confirm && !yes && !dryRun && !help && verb != null && verb.destructive()) {
+    // The menu annotation only when it can matter: reading one costs a dynamic proxy class.
+    ExplorerMenu verb = confirm && !yes && !dryRun && !help ? menuOf(leaf.commandSpec()) : null;
+    if (verb != null && verb.destructive()) {
       String question = String.format(Locale.ROOT, verb.question(), diskName(leaf));
       if (!terminal.interactive()) {
         throw new CommandLine.ParameterException(

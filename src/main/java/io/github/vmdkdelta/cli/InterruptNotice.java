@@ -23,19 +23,22 @@ final class InterruptNotice {
   /** Called by {@link Main#main} only: in-process runs (tests, library use) print nothing. */
   static void install(PrintWriter err) {
     Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  String line = line();
-                  if (line != null) {
-                    if (ProgressMeter.stderrIsTerminal()) {
-                      err.println(); // after the progress line or the terminal's ^C
-                    }
-                    err.println("vmdk-delta: " + line);
-                    err.flush();
-                  }
-                },
-                "vmdk-delta interrupt notice"));
+        .addShutdownHook(new Thread(new Notice(err), "vmdk-delta interrupt notice"));
+  }
+
+  /** The shutdown hook (a class, not a lambda: its bootstrap costs start-up time). */
+  private record Notice(PrintWriter err) implements Runnable {
+    @Override
+    public void run() {
+      String line = line();
+      if (line != null) {
+        if (ProgressMeter.stderrIsTerminal()) {
+          err.println(); // after the progress line or the terminal's ^C
+        }
+        err.println("vmdk-delta: " + line);
+        err.flush();
+      }
+    }
   }
 
   /** The command about to change files: {@code operation} on {@code disk}. */

@@ -2,6 +2,7 @@ package io.github.vmdkdelta.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.Optional;
 import picocli.CommandLine;
 
 /** Entry point of the {@code vmdk-delta} command. */
@@ -10,11 +11,20 @@ public final class Main {
 
   /** Runs the command and exits with its code. */
   public static void main(String[] args) {
+    main(Environment.system(), args);
+  }
+
+  /**
+   * Runs the command in {@code environment} on this process's standard streams, then exits with its
+   * code: the whole process, for {@link #main(String[])} and for test processes that run with hooks
+   * of their own (from test code, never from the jar).
+   */
+  static void main(Environment environment, String[] args) {
     Charset console = stdoutCharset();
     PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, console), true);
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, console), true);
     InterruptNotice.install(err);
-    int code = run(out, err, args);
+    int code = run(environment, out, err, args);
     InterruptNotice.over();
     System.exit(code);
   }
@@ -56,32 +66,80 @@ public final class Main {
    * and waiting for Enter (--confirm, --pause) on the given terminal.
    */
   public static int run(Terminal terminal, PrintWriter out, PrintWriter err, String... args) {
+    Environment withTerminal =
+        new Environment() {
+          @Override
+          Terminal terminal() {
+            return terminal;
+          }
+        };
+    return run(withTerminal, out, err, args);
+  }
+
+  /** Runs the command in {@code environment}; never exits the JVM. */
+  static int run(Environment environment, PrintWriter out, PrintWriter err, String... args) {
+    Optional<DirectRun> direct = DirectRun.parse(args);
+    if (direct.isPresent()) {
+      return direct.get().run(environment, out, err, args);
+    }
+    Terminal terminal = environment.terminal();
     CommandLine cl = Subcommands.forRun(args);
     RootCommand root = cl.getCommand();
+    root.environment = environment;
     cl.registerConverter(java.nio.file.Path.class, new PathArgument());
     cl.setOut(out);
     cl.setErr(err);
-    cl.setParameterExceptionHandler(
-        (ex, a) -> {
-          err.println("vmdk-delta: " + usageMessage(ex));
-          err.flush();
-          return ExitCode.USAGE;
-        });
-    cl.setExecutionExceptionHandler(
-        (ex, commandLine, parseResult) -> {
-          err.println("vmdk-delta: " + ErrorMessages.of(ex));
-          if (root.verbose) {
-            ex.printStackTrace(err);
-          }
-          err.flush();
-          return ExitCode.of(ex);
-        });
-    cl.setExecutionStrategy(
-        parsed -> root.interaction.confirmThenRun(parsed, terminal, err, root.dryRun));
+    Handlers handlers = new Handlers(root, terminal, err);
+    cl.setParameterExceptionHandler(handlers);
+    cl.setExecutionExceptionHandler(handlers);
+    cl.setExecutionStrategy(handlers);
     int code = cl.execute(args);
-    root.interaction.pauseIfAsked(code, args, terminal, err);
+    root.interaction().pauseIfAsked(code, args, terminal, err);
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * How a bad command line and a failure are reported, and how a command runs (asking first when
+   * --confirm says so). A class, not lambdas: their bootstrap costs start-up time.
+   */
+  static final class Handlers
+      implements CommandLine.IParameterExceptionHandler,
+          CommandLine.IExecutionExceptionHandler,
+          CommandLine.IExecutionStrategy {
+    private final RootCommand root;
+    private final Terminal terminal;
+    private final PrintWriter err;
+
+    Handlers(RootCommand root, Terminal terminal, PrintWriter err) {
+      this.root = root;
+      this.terminal = terminal;
+      this.err = err;
+    }
+
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+      err.println("vmdk-delta: " + usageMessage(ex));
+      err.flush();
+      return ExitCode.USAGE;
+    }
+
+    @Override
+    public int handleExecutionException(
+        Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+      err.println("vmdk-delta: " + ErrorMessages.of(ex));
+      if (root.has(GlobalOption.VERBOSE)) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return ExitCode.of(ex);
+    }
+
+    @Override
+    public int execute(CommandLine.ParseResult parsed) {
+      return root.interaction()
+          .confirmThenRun(parsed, terminal, err, root.has(GlobalOption.DRY_RUN));
+    }
   }
 }

@@ -3,13 +3,8 @@ package io.github.vmdkdelta.cli;
 import io.github.vmdkdelta.ops.MakeDelta;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta make DISK}. */
 @ExplorerMenu(
@@ -23,37 +18,34 @@ import picocli.CommandLine.Spec;
       "DISK is renamed <name>-NNNNNN.vmdk (NNNNNN: how many ancestors it has) and a new delta"
           + " named DISK is created on it, so the VM's .vmx needs no change."
     })
-final class MakeCommand implements Callable<Integer> {
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
-
+final class MakeCommand extends DiskChange {
   @Parameters(paramLabel = "DISK", description = "The .vmdk file to snapshot.")
-  Path disk;
+  void disk(Path disk) {
+    this.disk = disk;
+  }
 
-  @Mixin JsonOutput output = new JsonOutput();
+  private MakeDelta make() {
+    return new MakeDelta(root.environment.fileOperations(), new SecureRandom(), root.options());
+  }
 
   @Override
-  public Integer call() throws Exception {
-    MakeDelta make = new MakeDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
-    Report report = new Report(spec, "make", disk, output);
-    if (root.dryRun) {
-      report.notePendingJournal(disk);
-      MakeDelta.MakePlan plan = make.plan(disk);
-      report.dryRun(
-          "would make a delta on "
-              + disk
-              + " (parent "
-              + plan.frozen().getFileName()
-              + ", CID "
-              + plan.parentCid()
-              + ")",
-          plan.warnings(),
-          plan.plan());
-      return ExitCode.OK;
-    }
-    InterruptNotice.watch("make", disk);
-    MakeDelta.MakeResult result = make.run(disk);
+  void dryRun(Report report) throws Exception {
+    MakeDelta.MakePlan plan = make().plan(disk);
+    report.dryRun(
+        "would make a delta on "
+            + disk
+            + " (parent "
+            + plan.frozen().getFileName()
+            + ", CID "
+            + plan.parentCid()
+            + ")",
+        plan.warnings(),
+        plan.plan());
+  }
+
+  @Override
+  void run(Report report) throws Exception {
+    MakeDelta.MakeResult result = make().run(disk);
     report.done(
         result.warnings(),
         disk
@@ -64,6 +56,5 @@ final class MakeCommand implements Callable<Integer> {
             + " (CID "
             + result.childCid()
             + ")");
-    return ExitCode.OK;
   }
 }

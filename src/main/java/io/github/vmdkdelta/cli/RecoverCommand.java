@@ -7,12 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta recover DIR}. */
 @Command(
@@ -21,22 +17,25 @@ import picocli.CommandLine.Spec;
       "Finish or undo an operation that was interrupted in folder DIR (power cut, killed process).",
       "Any other command on a disk in DIR does this first by itself."
     })
-final class RecoverCommand implements Callable<Integer> {
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
-
+final class RecoverCommand extends FileCommand {
   @Parameters(paramLabel = "DIR", description = "The folder of the disk.")
-  Path folder;
+  void folder(Path folder) {
+    this.disk = folder;
+  }
+
+  RecoverCommand() {
+    super("DIR");
+  }
 
   @Override
   public Integer call() throws Exception {
+    Path folder = disk;
     if (!Files.isDirectory(folder)) {
       throw new NoSuchFileException(folder.toString());
     }
-    if (root.dryRun) {
+    if (root.has(GlobalOption.DRY_RUN)) {
       Optional<RecoveryPreview> preview = RecoveryPreview.of(folder);
-      PrintWriter out = spec.commandLine().getOut();
+      PrintWriter out = out();
       if (preview.isEmpty()) {
         out.println(folder + ": nothing to recover");
         return ExitCode.OK;
@@ -49,10 +48,8 @@ final class RecoverCommand implements Callable<Integer> {
     }
     InterruptNotice.watchRecovery(folder);
     Optional<Recovery.Report> report =
-        new Recovery(TestHooks.fileOperations()).recoverFolder(folder);
-    spec.commandLine()
-        .getOut()
-        .println(report.map(Recovery.Report::describe).orElse(folder + ": nothing to recover"));
+        new Recovery(root.environment.fileOperations()).recoverFolder(folder);
+    out().println(report.map(Recovery.Report::describe).orElse(folder + ": nothing to recover"));
     return ExitCode.OK;
   }
 }

@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * What the commands that change disks print: warnings on stderr, the plan of a dry run, the
@@ -20,12 +19,12 @@ final class Report {
   private final Path disk;
   private final boolean json;
 
-  Report(CommandSpec spec, String operation, Path disk, JsonOutput output) {
-    this.out = spec.commandLine().getOut();
-    this.err = spec.commandLine().getErr();
+  Report(PrintWriter out, PrintWriter err, String operation, Path disk, boolean json) {
+    this.out = out;
+    this.err = err;
     this.operation = operation;
     this.disk = disk;
-    this.json = output.json;
+    this.json = json;
   }
 
   /** Each warning or note as one stderr line. */

@@ -3,13 +3,8 @@ package io.github.vmdkdelta.cli;
 import io.github.vmdkdelta.ops.RevertDelta;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** {@code vmdk-delta revert DISK}. */
 @ExplorerMenu(
@@ -23,32 +18,28 @@ import picocli.CommandLine.Spec;
       "Everything written to DISK since its snapshot is lost; the frozen parent stays as it is,"
           + " ready for the next revert. The same as delete then make, as one transaction."
     })
-final class RevertCommand implements Callable<Integer> {
-  @ParentCommand RootCommand root;
-
-  @Spec CommandSpec spec;
-
+final class RevertCommand extends DiskChange {
   @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to empty.")
-  Path disk;
+  void disk(Path disk) {
+    this.disk = disk;
+  }
 
-  @Mixin JsonOutput output = new JsonOutput();
+  private RevertDelta revert() {
+    return new RevertDelta(root.environment.fileOperations(), new SecureRandom(), root.options());
+  }
 
   @Override
-  public Integer call() throws Exception {
-    RevertDelta revert =
-        new RevertDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
-    Report report = new Report(spec, "revert", disk, output);
-    if (root.dryRun) {
-      report.notePendingJournal(disk);
-      RevertDelta.RevertPlan plan = revert.plan(disk);
-      report.dryRun(
-          "would revert " + disk + " to its snapshot " + plan.parent().getFileName(),
-          plan.warnings(),
-          plan.plan());
-      return ExitCode.OK;
-    }
-    InterruptNotice.watch("revert", disk);
-    RevertDelta.RevertResult result = revert.run(disk);
+  void dryRun(Report report) throws Exception {
+    RevertDelta.RevertPlan plan = revert().plan(disk);
+    report.dryRun(
+        "would revert " + disk + " to its snapshot " + plan.parent().getFileName(),
+        plan.warnings(),
+        plan.plan());
+  }
+
+  @Override
+  void run(Report report) throws Exception {
+    RevertDelta.RevertResult result = revert().run(disk);
     report.done(
         result.warnings(),
         disk
@@ -57,6 +48,5 @@ final class RevertCommand implements Callable<Integer> {
             + "; "
             + disk.getFileName()
             + " is a new, empty delta");
-    return ExitCode.OK;
   }
 }

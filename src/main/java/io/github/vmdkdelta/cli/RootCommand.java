@@ -1,57 +1,43 @@
 package io.github.vmdkdelta.cli;
 
+import java.util.EnumSet;
+import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** {@code vmdk-delta}: the root command, holding the global options. */
-// INHERIT: every subcommand gets the help options and the exit-code footer from here.
+/** {@code vmdk-delta}: the root command, holding the global options ({@link GlobalOption}). */
+// INHERIT: every subcommand gets the exit-code footer from here, and the options (GlobalOption).
 @Command(
     name = "vmdk-delta",
     scope = ScopeType.INHERIT,
-    mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Snapshots for VMware .vmdk disks without a snapshot manager.",
     footer = {"", ExitCode.HELP_TABLE},
-    usageHelpAutoWidth = true)
+    usageHelpAutoWidth = true,
+    modelTransformer = GlobalOption.Transformer.class)
 class RootCommand implements Runnable {
-  @Option(
-      names = "--verbose",
-      scope = ScopeType.INHERIT,
-      description = "Print stack traces of errors.")
-  boolean verbose;
+  /** The global options given on the command line. */
+  final Set<GlobalOption> given = EnumSet.noneOf(GlobalOption.class);
 
-  @Option(
-      names = "--dry-run",
-      scope = ScopeType.INHERIT,
-      description = "Print the planned file steps and change nothing.")
-  boolean dryRun;
+  /** What this run takes from the system (Main sets it before the command runs). */
+  Environment environment = Environment.system();
 
-  @Option(
-      names = "--force",
-      scope = ScopeType.INHERIT,
-      description =
-          "Go ahead despite a VMware lock (.lck), after saying who holds it. Only for a stale lock"
-              + " left by a crash: never while the VM runs.")
-  boolean force;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--allow-parent-outside-folder",
-      scope = ScopeType.INHERIT,
-      description =
-          "Follow parent hints that are absolute or leave the disk's folder (read only: such a"
-              + " parent is never renamed).")
-  boolean allowParentOutsideFolder;
+  boolean has(GlobalOption option) {
+    return given.contains(option);
+  }
 
   /** --pause-on-error, --pause, --confirm, --yes: for double-click use. */
-  @picocli.CommandLine.Mixin Interaction interaction = new Interaction();
+  Interaction interaction() {
+    return new Interaction(given);
+  }
 
   /** The safety overrides given on the command line. */
   io.github.vmdkdelta.ops.Options options() {
-    return new io.github.vmdkdelta.ops.Options(force, allowParentOutsideFolder);
+    return new io.github.vmdkdelta.ops.Options(
+        has(GlobalOption.FORCE), has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
   }
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

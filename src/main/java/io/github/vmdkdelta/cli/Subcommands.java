@@ -51,7 +51,7 @@ final class Subcommands {
   }
 
   /** The root's options are all flags, so the first word that is no option names the command. */
-  private static Optional<String> firstNonOption(String... args) {
+  static Optional<String> firstNonOption(String... args) {
     for (String arg : args) {
       if (arg.equals("--")) {
         return Optional.empty();

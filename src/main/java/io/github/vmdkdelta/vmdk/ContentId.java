@@ -40,6 +40,18 @@ public record ContentId(int value) {
   }
 
   /** 8 lowercase hex digits, as qemu and VMware write it. */
+  // equals and hashCode written out, as a record's would be: the generated ones bootstrap
+  // method handles at their first call, some 30 classes spun at every start of make.
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ContentId c && c.value == value;
+  }
+
+  @Override
+  public int hashCode() {
+    return Integer.hashCode(value);
+  }
+
   @Override
   public String toString() {
     return String.format("%08x", value);

@@ -9,8 +9,6 @@ import io.github.vmdkdelta.testing.QemuDisks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,23 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CommitCommandTest {
   @TempDir Path dir;
   private Path disk;
-  private BooleanSupplier savedTerminal;
-  private long savedDelay;
 
   @BeforeEach
   void chain() throws IOException {
-    savedTerminal = CommitCommand.stderrIsTerminal;
-    savedDelay = CommitCommand.progressDelayNanos;
     disk = QemuDisks.base(dir, "sd0.vmdk", "64M");
     QemuDisks.write(disk, 0, 1 << 20, 0x11);
     assertThat(Cli.run("make", disk.toString()).code()).isZero();
     QemuDisks.write(disk, 512 << 10, 1 << 20, 0x22);
-  }
-
-  @AfterEach
-  void restore() {
-    CommitCommand.stderrIsTerminal = savedTerminal;
-    CommitCommand.progressDelayNanos = savedDelay;
   }
 
   @Test
@@ -91,9 +79,7 @@ class CommitCommandTest {
 
   @Test
   void progressShowsOnATerminalUnlessQuiet() {
-    CommitCommand.stderrIsTerminal = () -> true;
-    CommitCommand.progressDelayNanos = 0;
-    Cli r = Cli.run("commit", disk.toString());
+    Cli r = TestEnvironments.run(TestEnvironments.progress(true), "commit", disk.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).matches("(\\rvmdk-delta: commit: +\\d+% \\([^)]*MB/s\\) *)+\\R");
     assertThat(r.err()).contains("100% (1.0 MiB of 1.0 MiB, ");
@@ -101,18 +87,15 @@ class CommitCommandTest {
 
   @Test
   void quietShowsNoProgress() {
-    CommitCommand.stderrIsTerminal = () -> true;
-    CommitCommand.progressDelayNanos = 0;
-    Cli r = Cli.run("commit", "--quiet", disk.toString());
+    Cli r =
+        TestEnvironments.run(TestEnvironments.progress(true), "commit", "--quiet", disk.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();
   }
 
   @Test
   void noProgressWhenStderrIsNoTerminal() {
-    CommitCommand.stderrIsTerminal = () -> false;
-    CommitCommand.progressDelayNanos = 0;
-    Cli r = Cli.run("commit", disk.toString());
+    Cli r = TestEnvironments.run(TestEnvironments.progress(false), "commit", disk.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.err()).isEmpty();
   }

@@ -86,7 +86,7 @@ final class KillPoints {
     if (k <= count()) {
       assertThat(run.exitCode())
           .as("halted before file change %d of %d (%s): %s", k, count(), kind(k), run.output())
-          .isEqualTo(TestHooks.HALT_STATUS);
+          .isEqualTo(TestMain.HALT_STATUS);
     } else {
       run.expectSuccess();
     }

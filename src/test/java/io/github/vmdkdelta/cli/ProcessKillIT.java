@@ -99,7 +99,7 @@ class ProcessKillIT {
             List.of("-Dvmdk-delta.test.haltAtIo=" + middle),
             "make",
             crashed.resolve("sd0.vmdk").toString());
-    assertThat(killed.exitCode()).as(killed.output()).isEqualTo(TestHooks.HALT_STATUS);
+    assertThat(killed.exitCode()).as(killed.output()).isEqualTo(TestMain.HALT_STATUS);
     KillPoints recovery = KillPoints.record(crashed, root, "record-recover", RECOVER);
     assertThat(recovery.count()).as("file changes of the recovery").isPositive();
     System.out.println("ProcessKillIT: make killed at " + middle + ", its recovery: " + recovery);

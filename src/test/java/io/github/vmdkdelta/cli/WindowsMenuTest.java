@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -30,13 +29,6 @@ class WindowsMenuTest {
       "C:\\\\Users\\\\Zoë O'Brien\\\\Tools (x86) & more\\\\日本語\\\\vmdk-delta\\\\bin\\\\vmdk-delta.cmd";
 
   @TempDir Path dir;
-
-  @AfterEach
-  void restore() {
-    IntegrateCommand.onWindows =
-        System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("windows");
-    IntegrateCommand.registryImport = IntegrateCommand::regExeImport;
-  }
 
   private static List<String> expectedInstall() {
     List<String> lines =
@@ -202,17 +194,18 @@ class WindowsMenuTest {
 
   @Test
   void editingTheRegistryOutsideWindowsRefusesAndSuggestsPrint() {
-    IntegrateCommand.onWindows = false;
-    IntegrateCommand.registryImport =
-        f -> {
-          throw new AssertionError("reg.exe run outside Windows");
-        };
+    Environment notWindows =
+        TestEnvironments.windows(
+            false,
+            f -> {
+              throw new AssertionError("reg.exe run outside Windows");
+            });
 
     for (String[] args :
         List.of(
             new String[] {"integrate", "windows"},
             new String[] {"integrate", "windows", "--remove"})) {
-      Cli r = Cli.run(args);
+      Cli r = TestEnvironments.run(notWindows, args);
       assertThat(r.code()).isEqualTo(2);
       assertThat(r.errLines()).singleElement().asString().contains("Windows only", "--print");
     }
@@ -222,11 +215,11 @@ class WindowsMenuTest {
   void onWindowsTheSameFileIsImportedWithRegExe() throws IOException {
     Path launcher = Files.createFile(dir.resolve("vmdk-delta.cmd"));
     List<byte[]> imported = new ArrayList<>();
-    IntegrateCommand.onWindows = true;
-    IntegrateCommand.registryImport = f -> imported.add(Files.readAllBytes(f));
+    Environment windows = TestEnvironments.windows(true, f -> imported.add(Files.readAllBytes(f)));
 
-    Cli added = Cli.run("integrate", "windows", "--launcher", launcher.toString());
-    Cli removed = Cli.run("integrate", "windows", "--remove");
+    Cli added =
+        TestEnvironments.run(windows, "integrate", "windows", "--launcher", launcher.toString());
+    Cli removed = TestEnvironments.run(windows, "integrate", "windows", "--remove");
 
     assertThat(added.code()).as(added.err()).isZero();
     assertThat(added.out())
@@ -245,14 +238,15 @@ class WindowsMenuTest {
 
   @Test
   void onWindowsAMissingLauncherIsRefusedBeforeTouchingTheRegistry() {
-    IntegrateCommand.onWindows = true;
-    IntegrateCommand.registryImport =
-        f -> {
-          throw new AssertionError("registry edited");
-        };
+    Environment windows =
+        TestEnvironments.windows(
+            true,
+            f -> {
+              throw new AssertionError("registry edited");
+            });
     Path missing = dir.resolve("nothere.cmd");
 
-    Cli r = Cli.run("integrate", "windows", "--launcher", missing.toString());
+    Cli r = TestEnvironments.run(windows, "integrate", "windows", "--launcher", missing.toString());
 
     assertThat(r.code()).isEqualTo(6);
     assertThat(r.errLines())

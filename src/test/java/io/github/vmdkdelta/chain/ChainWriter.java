@@ -25,6 +25,9 @@ import java.util.random.RandomGenerator;
  *
  * <p>The leaf is written directly, with no undo; changes are durable after {@link #flush} or {@link
  * #close}. The parents are only read. Not safe for use by several threads.
+ *
+ * <p>Test code: it stands for the VM that writes to a delta after {@code make}, and writes around
+ * the safe-file layer, so it is no part of the library (issue 15).
  */
 public final class ChainWriter implements Closeable {
   private final DiskLayer leaf;

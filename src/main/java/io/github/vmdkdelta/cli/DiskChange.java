@@ -1,0 +1,49 @@
+package io.github.vmdkdelta.cli;
+
+/**
+ * A subcommand that changes the files of one disk's chain (make, delete, revert, commit): with
+ * {@code --dry-run} it notes a pending journal and shows its plan; otherwise it says what an
+ * interruption would leave ({@link InterruptNotice}), then runs.
+ */
+abstract class DiskChange extends FileCommand {
+  /** {@code --json}, which every disk change has. */
+  private static final String[] JSON = {"--json"};
+
+  DiskChange(String[]... flags) {
+    super("DISK", withJson(flags));
+  }
+
+  private static String[][] withJson(String[][] flags) {
+    String[][] all = java.util.Arrays.copyOf(flags, flags.length + 1);
+    all[flags.length] = JSON;
+    return all;
+  }
+
+  @picocli.CommandLine.Option(
+      names = "--json",
+      description =
+          "Print a JSON document (docs/json.md) instead of the outcome: what was done or planned,"
+              + " and the warnings.")
+  void json(boolean on) {
+    set("--json", on);
+  }
+
+  /** Plans and shows the plan, changing nothing. */
+  abstract void dryRun(Report report) throws Exception;
+
+  /** Does it and reports the outcome. */
+  abstract void run(Report report) throws Exception;
+
+  @Override
+  public final Integer call() throws Exception {
+    Report report = new Report(out(), err(), name(), disk, has("--json"));
+    if (root.has(GlobalOption.DRY_RUN)) {
+      report.notePendingJournal(disk);
+      dryRun(report);
+      return ExitCode.OK;
+    }
+    InterruptNotice.watch(name(), disk);
+    run(report);
+    return ExitCode.OK;
+  }
+}
