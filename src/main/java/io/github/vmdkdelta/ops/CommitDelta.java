@@ -92,7 +92,7 @@ public final class CommitDelta {
     return plan(disk, DeltaMerge.Progress.NONE);
   }
 
-  private CommitPlan plan(Path disk, DeltaMerge.Progress progress) throws IOException {
+  CommitPlan plan(Path disk, DeltaMerge.Progress progress) throws IOException {
     DiskChain chain = DiskChain.open(disk, options.allowParentsOutsideFolder());
     DiskLayer leaf = chain.leaf();
     if (!leaf.isDelta()) {

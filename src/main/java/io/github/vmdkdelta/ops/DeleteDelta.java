@@ -29,7 +29,8 @@ public final class DeleteDelta {
   }
 
   /** What {@code delete} will do, checked in full; nothing is changed. */
-  public record DeletePlan(Path disk, Path parent, Plan plan, List<String> warnings)
+  public record DeletePlan(
+      Path disk, Path parent, Plan plan, List<String> warnings, long spaceNeeded)
       implements Transaction.Planned {}
 
   /** What {@code delete} did. */
@@ -69,7 +70,8 @@ public final class DeleteDelta {
       safety.requireUnlocked(file);
     }
     Path folder = DiskNames.folderOf(disk);
-    safety.requireRoom(folder, parent.descriptor().encode().length);
+    long spaceNeeded = parent.descriptor().encode().length;
+    safety.requireRoom(folder, spaceNeeded);
     warnings.addAll(safety.warnings());
     List<FileStep> steps = new ArrayList<>(discard.steps());
     steps.addAll(restore.steps());
@@ -79,7 +81,7 @@ public final class DeleteDelta {
     cleanup.add(new FileStep.SyncFolder(folder));
     Plan plan = new Plan(steps, cleanup);
     Dependents.requireNone(plan, "delete");
-    return new DeletePlan(disk, parent.path(), plan, warnings);
+    return new DeletePlan(disk, parent.path(), plan, warnings, spaceNeeded);
   }
 
   /**

@@ -45,7 +45,8 @@ public final class MakeDelta {
       ContentId childCid,
       ContentId parentCid,
       Plan plan,
-      List<String> warnings)
+      List<String> warnings,
+      long spaceNeeded)
       implements Transaction.Planned {}
 
   /** What {@code make} did. */
@@ -127,7 +128,8 @@ public final class MakeDelta {
     NewDelta child = NewDelta.of(leaf, frozenName, disk.getFileName().toString(), random);
 
     Path folder = DiskNames.folderOf(disk);
-    safety.requireRoom(folder, child.image().writtenBytes() + leaf.descriptor().encode().length);
+    long spaceNeeded = child.image().writtenBytes() + leaf.descriptor().encode().length;
+    safety.requireRoom(folder, spaceNeeded);
     List<FileStep> steps = new ArrayList<>();
     steps.add(new FileStep.CreateFile(staged, child.image()));
     steps.addAll(freeze.steps());
@@ -139,7 +141,8 @@ public final class MakeDelta {
     }
     Plan plan = new Plan(steps, cleanup);
     Dependents.requireNone(plan, "make");
-    return new MakePlan(disk, frozen, child.cid(), leaf.cid(), plan, safety.warnings());
+    return new MakePlan(
+        disk, frozen, child.cid(), leaf.cid(), plan, safety.warnings(), spaceNeeded);
   }
 
   /**

@@ -35,7 +35,8 @@ public final class RevertDelta {
   }
 
   /** What {@code revert} will do, checked in full; nothing is changed. */
-  public record RevertPlan(Path disk, Path parent, Plan plan, List<String> warnings)
+  public record RevertPlan(
+      Path disk, Path parent, Plan plan, List<String> warnings, long spaceNeeded)
       implements Transaction.Planned {}
 
   /** What {@code revert} did. */
@@ -65,7 +66,8 @@ public final class RevertDelta {
         NewDelta.of(
             parent, parent.path().getFileName().toString(), disk.getFileName().toString(), random);
     Path folder = DiskNames.folderOf(disk);
-    safety.requireRoom(folder, child.image().writtenBytes());
+    long spaceNeeded = child.image().writtenBytes();
+    safety.requireRoom(folder, spaceNeeded);
     warnings.addAll(safety.warnings());
     List<FileStep> steps = new ArrayList<>();
     steps.add(new FileStep.CreateFile(staged, child.image()));
@@ -76,7 +78,7 @@ public final class RevertDelta {
     cleanup.add(new FileStep.SyncFolder(folder));
     Plan plan = new Plan(steps, cleanup);
     Dependents.requireNone(plan, "revert");
-    return new RevertPlan(disk, parent.path(), plan, warnings);
+    return new RevertPlan(disk, parent.path(), plan, warnings, spaceNeeded);
   }
 
   /**

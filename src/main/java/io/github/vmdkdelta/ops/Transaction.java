@@ -155,7 +155,15 @@ final class Transaction {
 
   /** An operation's checked plan. */
   interface Planned {
+    /** The disk it changes (for a whole VM: its {@code .vmx}). */
+    Path disk();
+
     Plan plan();
+
+    List<String> warnings();
+
+    /** Bytes the plan may add to the folder, checked free before it runs. */
+    long spaceNeeded();
   }
 
   /** How an operation plans. */
