@@ -7,6 +7,9 @@ import io.github.vmdkdelta.ops.LayerInfo;
 import io.github.vmdkdelta.vmdk.VmdkException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -94,7 +97,8 @@ final class InfoCommand implements Callable<Integer> {
           "PARENT CID",
           "ALLOCATED (BYTES)",
           "FILE SIZE (BYTES)",
-          "LOCK"
+          "LOCK",
+          "FROZEN"
         });
     List<String> notes = new ArrayList<>();
     List<LayerInfo> layers = info.layers();
@@ -141,7 +145,8 @@ final class InfoCommand implements Callable<Integer> {
                         + " zeroed grain"
                         + (l.zeroedGrains() == 1 ? "" : "s")),
             Sizes.humanAndBytes(l.fileSizeBytes()),
-            l.lock().map(k -> "locked (" + k.describe() + ")").orElse("-")
+            l.lock().map(k -> "locked (" + k.describe() + ")").orElse("-"),
+            l.frozenAt().map(InfoCommand::localTime).orElse("-")
           });
     }
     int[] widths = new int[rows.get(0).length];
@@ -161,6 +166,14 @@ final class InfoCommand implements Callable<Integer> {
       out.println(sb.toString().stripTrailing());
     }
     notes.forEach(out::println);
+  }
+
+  private static final DateTimeFormatter LOCAL_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  /** A time as the user's clock shows it, to the second. */
+  static String localTime(Instant t) {
+    return LOCAL_TIME.format(t.atZone(ZoneId.systemDefault()));
   }
 
   /** The layer's file name when it is in DISK's folder, else its whole path. */
@@ -197,6 +210,7 @@ final class InfoCommand implements Callable<Integer> {
       m.put("file_size_bytes", l.fileSizeBytes());
       m.put("unclean_shutdown", l.uncleanShutdown());
       m.put("lock", l.lock().map(InfoCommand::lockJson).orElse(null));
+      m.put("frozen_at", l.frozenAt().map(Instant::toString).orElse(null));
       layers.add(m);
     }
     doc.put("layers", layers);
