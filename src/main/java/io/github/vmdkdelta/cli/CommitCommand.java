@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,11 +45,28 @@ final class CommitCommand implements Callable<Integer> {
       description = "Show no progress.")
   boolean quiet;
 
-  @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to merge into its parent.")
+  @Parameters(
+      paramLabel = "DISK",
+      description =
+          "The delta .vmdk file to merge into its parent, or a VM's .vmx: every disk's delta at once.")
   Path disk;
+
+  @Mixin VmDiskOption vm = new VmDiskOption();
 
   @Override
   public Integer call() throws Exception {
+    if (VmCommands.isVmx(disk)) {
+      ProgressMeter meter = meter();
+      try {
+        return VmCommands.commit(
+            root, spec, disk, vm.disks, meter == null ? DeltaMerge.Progress.NONE : meter);
+      } finally {
+        if (meter != null) {
+          meter.finish();
+        }
+      }
+    }
+    VmCommands.requireNoDisksNamed(spec, disk, vm.disks);
     CommitDelta commit =
         new CommitDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
     PrintWriter out = spec.commandLine().getOut();
@@ -76,10 +94,7 @@ final class CommitCommand implements Callable<Integer> {
       plan.plan().describe().forEach(line -> out.println("  " + line));
       return ExitCode.OK;
     }
-    ProgressMeter meter =
-        quiet || !stderrIsTerminal.getAsBoolean()
-            ? null
-            : new ProgressMeter(err, "commit", System::nanoTime, progressDelayNanos);
+    ProgressMeter meter = meter();
     CommitDelta.CommitResult result;
     InterruptNotice.watch("commit", disk);
     try {
@@ -102,5 +117,13 @@ final class CommitCommand implements Callable<Integer> {
             + Sizes.human(result.bytes())
             + " merged)");
     return ExitCode.OK;
+  }
+
+  /** The progress meter on a terminal, unless --quiet; null for none. */
+  private ProgressMeter meter() {
+    return quiet || !stderrIsTerminal.getAsBoolean() || root.dryRun
+        ? null
+        : new ProgressMeter(
+            spec.commandLine().getErr(), "commit", System::nanoTime, progressDelayNanos);
   }
 }

@@ -4,6 +4,7 @@ import io.github.vmdkdelta.ops.DeleteDelta;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -25,11 +26,20 @@ final class DeleteCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to throw away.")
+  @Parameters(
+      paramLabel = "DISK",
+      description =
+          "The delta .vmdk file to throw away, or a VM's .vmx: every disk's delta at once.")
   Path disk;
+
+  @Mixin VmDiskOption vm = new VmDiskOption();
 
   @Override
   public Integer call() throws Exception {
+    if (VmCommands.isVmx(disk)) {
+      return VmCommands.delete(root, spec, disk, vm.disks);
+    }
+    VmCommands.requireNoDisksNamed(spec, disk, vm.disks);
     DeleteDelta delete = new DeleteDelta(TestHooks.fileOperations(), root.options());
     Report report = new Report(spec);
     if (root.dryRun) {

@@ -50,6 +50,9 @@ final class InfoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (VmCommands.isVmx(disk)) {
+      return VmReadCommands.info(root, spec, disk, json);
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     ChainInfo info = ChainInfo.read(disk, root.allowParentOutsideFolder);
@@ -85,7 +88,7 @@ final class InfoCommand implements Callable<Integer> {
     return parent == null ? "." : parent.toString();
   }
 
-  private static void printTable(ChainInfo info, PrintWriter out) {
+  static void printTable(ChainInfo info, PrintWriter out) {
     List<String[]> rows = new ArrayList<>();
     rows.add(
         new String[] {
@@ -183,7 +186,7 @@ final class InfoCommand implements Callable<Integer> {
     return folder.equals(abs.getParent()) ? abs.getFileName().toString() : layer.toString();
   }
 
-  private static Map<String, Object> toJson(ChainInfo info) {
+  static Map<String, Object> toJson(ChainInfo info) {
     Map<String, Object> doc = Json.object();
     doc.put("schema_version", JSON_SCHEMA_VERSION);
     doc.put("disk", info.disk().toString());

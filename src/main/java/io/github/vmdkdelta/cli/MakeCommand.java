@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -27,11 +28,19 @@ final class MakeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "DISK", description = "The .vmdk file to snapshot.")
+  @Parameters(
+      paramLabel = "DISK",
+      description = "The .vmdk file to snapshot, or a VM's .vmx: every disk of the VM at once.")
   Path disk;
+
+  @Mixin VmDiskOption vm = new VmDiskOption();
 
   @Override
   public Integer call() throws Exception {
+    if (VmCommands.isVmx(disk)) {
+      return VmCommands.make(root, spec, disk, vm.disks);
+    }
+    VmCommands.requireNoDisksNamed(spec, disk, vm.disks);
     MakeDelta make = new MakeDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
     Report report = new Report(spec);
     if (root.dryRun) {

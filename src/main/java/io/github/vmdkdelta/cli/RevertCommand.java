@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -27,11 +28,19 @@ final class RevertCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to empty.")
+  @Parameters(
+      paramLabel = "DISK",
+      description = "The delta .vmdk file to empty, or a VM's .vmx: every disk's delta at once.")
   Path disk;
+
+  @Mixin VmDiskOption vm = new VmDiskOption();
 
   @Override
   public Integer call() throws Exception {
+    if (VmCommands.isVmx(disk)) {
+      return VmCommands.revert(root, spec, disk, vm.disks);
+    }
+    VmCommands.requireNoDisksNamed(spec, disk, vm.disks);
     RevertDelta revert =
         new RevertDelta(TestHooks.fileOperations(), new SecureRandom(), root.options());
     Report report = new Report(spec);

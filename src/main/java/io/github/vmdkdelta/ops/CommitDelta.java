@@ -81,7 +81,7 @@ public final class CommitDelta {
       long spaceNeeded,
       Plan plan,
       List<String> warnings)
-      implements Transaction.Planned {}
+      implements PlannedOperation {}
 
   /** What {@code commit} did. */
   public record CommitResult(

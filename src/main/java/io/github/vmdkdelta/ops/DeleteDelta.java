@@ -31,7 +31,7 @@ public final class DeleteDelta {
   /** What {@code delete} will do, checked in full; nothing is changed. */
   public record DeletePlan(
       Path disk, Path parent, Plan plan, List<String> warnings, long spaceNeeded)
-      implements Transaction.Planned {}
+      implements PlannedOperation {}
 
   /** What {@code delete} did. */
   public record DeleteResult(Path disk, Path restoredFrom, List<String> warnings) {}

@@ -47,7 +47,7 @@ public final class MakeDelta {
       Plan plan,
       List<String> warnings,
       long spaceNeeded)
-      implements Transaction.Planned {}
+      implements PlannedOperation {}
 
   /** What {@code make} did. */
   public record MakeResult(Path disk, Path frozen, ContentId childCid, List<String> warnings) {}

@@ -37,7 +37,7 @@ public final class RevertDelta {
   /** What {@code revert} will do, checked in full; nothing is changed. */
   public record RevertPlan(
       Path disk, Path parent, Plan plan, List<String> warnings, long spaceNeeded)
-      implements Transaction.Planned {}
+      implements PlannedOperation {}
 
   /** What {@code revert} did. */
   public record RevertResult(Path disk, Path parent, List<String> warnings) {}

@@ -134,7 +134,7 @@ final class Transaction {
    * plans (under the journal's lock, so that no other vmdk-delta changes the folder between checks
    * and changes), and runs the plan.
    */
-  static <P extends Planned> Outcome<P> execute(
+  static <P extends PlannedOperation> Outcome<P> execute(
       SafeFileOperations ops, Path disk, String operation, Planner<P> planner) throws IOException {
     List<String> notes = new ArrayList<>();
     new Recovery(ops).recoverIfNeeded(disk).ifPresent(r -> notes.add(r.describe()));
@@ -153,22 +153,9 @@ final class Transaction {
     }
   }
 
-  /** An operation's checked plan. */
-  interface Planned {
-    /** The disk it changes (for a whole VM: its {@code .vmx}). */
-    Path disk();
-
-    Plan plan();
-
-    List<String> warnings();
-
-    /** Bytes the plan may add to the folder, checked free before it runs. */
-    long spaceNeeded();
-  }
-
   /** How an operation plans. */
   @FunctionalInterface
-  interface Planner<P extends Planned> {
+  interface Planner<P extends PlannedOperation> {
     P plan(Path disk) throws IOException;
   }
 

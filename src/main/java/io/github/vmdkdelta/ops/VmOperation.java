@@ -27,7 +27,7 @@ import java.util.random.RandomGenerator;
  *
  * @param <P> the single-disk operation's plan
  */
-public final class VmOperation<P extends Transaction.Planned> {
+public final class VmOperation<P extends PlannedOperation> {
   private final SafeFileOperations ops;
   private final Options options;
   private final String verb;
@@ -107,7 +107,7 @@ public final class VmOperation<P extends Transaction.Planned> {
       Plan plan,
       List<String> warnings,
       long spaceNeeded)
-      implements Transaction.Planned {
+      implements PlannedOperation {
     public VmPlan {
       disks = List.copyOf(disks);
       perDisk = List.copyOf(perDisk);
@@ -236,10 +236,10 @@ public final class VmOperation<P extends Transaction.Planned> {
    * Refuses plans of which two would create or rename onto one name: each disk's own checks see the
    * folder as it is, not the names the other disks' steps take.
    */
-  private static void requireNoNameTwice(Path vmx, List<? extends Transaction.Planned> plans)
+  private static void requireNoNameTwice(Path vmx, List<? extends PlannedOperation> plans)
       throws DiskInUseException {
     Set<Path> taken = new HashSet<>();
-    for (Transaction.Planned p : plans) {
+    for (PlannedOperation p : plans) {
       Set<Path> mine = new HashSet<>();
       for (FileStep step : p.plan().steps()) {
         Path target =

@@ -1,0 +1,133 @@
+package io.github.vmdkdelta.cli;
+
+import io.github.vmdkdelta.ops.ChainCheck;
+import io.github.vmdkdelta.ops.ChainInfo;
+import io.github.vmdkdelta.vm.LeftOutDevice;
+import io.github.vmdkdelta.vm.VmDisk;
+import io.github.vmdkdelta.vm.VmDisks;
+import io.github.vmdkdelta.vmdk.VmdkException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * info and check given a VM's {@code .vmx}: one section per disk the VM's snapshot covers (text),
+ * or one document with a list of disks ({@code --json}, docs/json.md). Nothing is changed.
+ */
+final class VmReadCommands {
+  private VmReadCommands() {}
+
+  /** {@code info VM.vmx}: exit 0, or the exit code of the first disk whose chain stops. */
+  static int info(RootCommand root, CommandSpec spec, Path vmx, boolean json) throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    VmDisks vm = VmDisks.read(vmx).requireDisks();
+    int code = ExitCode.OK;
+    List<Object> disks = new ArrayList<>();
+    for (VmDisk disk : vm.disks()) {
+      if (disk.path() == null) {
+        code = first(code, ExitCode.UNSUPPORTED);
+        err.println("vmdk-delta: " + vmx + ": " + disk.device() + ": " + unresolvable(disk));
+        disks.add(entry(disk, Map.of()));
+        continue;
+      }
+      ChainInfo info = ChainInfo.read(disk.path(), root.allowParentOutsideFolder);
+      if (json) {
+        disks.add(entry(disk, InfoCommand.toJson(info)));
+      } else {
+        out.println(heading(disk));
+        if (!info.layers().isEmpty()) {
+          InfoCommand.printTable(info, out);
+        }
+        out.println();
+      }
+      if (info.stoppedBy().isPresent()) {
+        VmdkException e = info.stoppedBy().get();
+        err.println("vmdk-delta: " + ErrorMessages.of(e));
+        code = first(code, ExitCode.of(e));
+      }
+    }
+    print(out, vm, json, disks);
+    return code;
+  }
+
+  /** {@code check VM.vmx}: exit 0 when no disk has a problem, 3 when one has. */
+  static int check(RootCommand root, CommandSpec spec, Path vmx, boolean json) throws IOException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    VmDisks vm = VmDisks.read(vmx).requireDisks();
+    int code = ExitCode.OK;
+    List<Object> disks = new ArrayList<>();
+    for (VmDisk disk : vm.disks()) {
+      if (disk.path() == null) {
+        code = first(code, ExitCode.UNSUPPORTED);
+        err.println("vmdk-delta: " + vmx + ": " + disk.device() + ": " + unresolvable(disk));
+        disks.add(entry(disk, Map.of()));
+        continue;
+      }
+      ChainCheck.Report report = ChainCheck.run(disk.path(), root.allowParentOutsideFolder);
+      if (!report.errors().isEmpty()) {
+        code = first(code, ExitCode.CORRUPT);
+      }
+      if (json) {
+        disks.add(entry(disk, CheckCommand.toJson(report)));
+      } else {
+        out.println(heading(disk));
+        CheckCommand.printText(report, out);
+        out.println();
+      }
+    }
+    print(out, vm, json, disks);
+    return code;
+  }
+
+  private static int first(int code, int next) {
+    return code == ExitCode.OK ? next : code;
+  }
+
+  private static String unresolvable(VmDisk disk) {
+    return disk.fileName() + " is a Windows path, which cannot be resolved on this system";
+  }
+
+  private static String heading(VmDisk disk) {
+    return "== " + disk.device() + ": " + disk.fileName() + " ==";
+  }
+
+  /** One disk of the document: its device and name, and the single-disk command's document. */
+  private static Map<String, Object> entry(VmDisk disk, Map<String, Object> document) {
+    Map<String, Object> m = Json.object();
+    m.put("device", disk.device());
+    m.put("file_name", disk.fileName());
+    m.put("document", document.isEmpty() ? null : document);
+    return m;
+  }
+
+  private static void print(PrintWriter out, VmDisks vm, boolean json, List<Object> disks) {
+    if (!json) {
+      if (!vm.leftOut().isEmpty()) {
+        out.println("Left out of the VM's snapshots:");
+        VmCommands.leftOut(out, vm);
+      }
+      return;
+    }
+    Map<String, Object> doc = Json.object();
+    doc.put("schema_version", InfoCommand.JSON_SCHEMA_VERSION);
+    doc.put("vmx", vm.vmx().toString());
+    doc.put("disks", disks);
+    List<Object> leftOut = new ArrayList<>();
+    for (LeftOutDevice d : vm.leftOut()) {
+      Map<String, Object> m = Json.object();
+      m.put("device", d.device());
+      m.put("file_name", d.fileName());
+      m.put("reason", d.reason().name().toLowerCase(java.util.Locale.ROOT));
+      m.put("text", VmCommands.why(d.reason()));
+      leftOut.add(m);
+    }
+    doc.put("left_out", leftOut);
+    out.println(Json.write(doc));
+  }
+}
