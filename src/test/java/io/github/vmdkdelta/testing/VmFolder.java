@@ -24,12 +24,17 @@ public final class VmFolder {
 
   /** Makes the VM in {@code folder} and returns its {@code .vmx}. */
   public static Path create(Path folder) throws IOException {
-    Files.createDirectories(folder);
-    QemuDisks.write(QemuDisks.base(folder, "sys.vmdk", "64M"), 0, 65536, 0x11);
-    QemuDisks.write(
-        QemuDisks.base(folder, "data.vmdk", "64M", "twoGbMaxExtentSparse"), 1 << 20, 65536, 0x22);
     // Flat files are copied by the fault-injection sweeps for every primitive: keep it small.
-    QemuDisks.write(QemuDisks.base(folder, "flat.vmdk", "8M", "monolithicFlat"), 0, 4096, 0x33);
+    return create(folder, "64M", "8M");
+  }
+
+  /** The VM with sparse disks of {@code sparseSize} and a flat disk of {@code flatSize}. */
+  public static Path create(Path folder, String sparseSize, String flatSize) throws IOException {
+    Files.createDirectories(folder);
+    QemuDisks.write(QemuDisks.base(folder, "sys.vmdk", sparseSize), 0, 65536, 0x11);
+    QemuDisks.write(
+        QemuDisks.base(folder, "data.vmdk", sparseSize, "twoGbMaxExtentSparse"), 0, 65536, 0x22);
+    QemuDisks.write(QemuDisks.base(folder, "flat.vmdk", flatSize, "monolithicFlat"), 0, 4096, 0x33);
     QemuDisks.write(QemuDisks.base(folder, INDEPENDENT, "16M"), 0, 4096, 0x44);
     Files.write(folder.resolve("installer.iso"), new byte[2048]);
     String vmx =
