@@ -171,9 +171,14 @@ final class VmCommands {
 
   /** The devices the VM's snapshot leaves out, and why. */
   static void leftOut(PrintWriter out, VmDisks vm) {
+    leftOut(out, vm, "  left out: ");
+  }
+
+  /** The devices the VM's snapshot leaves out, and why, each line starting with {@code prefix}. */
+  static void leftOut(PrintWriter out, VmDisks vm, String prefix) {
     for (LeftOutDevice d : vm.leftOut()) {
       out.println(
-          "  left out: "
+          prefix
               + d.device()
               + (d.fileName().isEmpty() ? "" : " " + d.fileName())
               + " ("

@@ -110,7 +110,7 @@ final class VmReadCommands {
     if (!json) {
       if (!vm.leftOut().isEmpty()) {
         out.println("Left out of the VM's snapshots:");
-        VmCommands.leftOut(out, vm);
+        VmCommands.leftOut(out, vm, "  ");
       }
       return;
     }

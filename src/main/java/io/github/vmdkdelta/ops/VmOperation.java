@@ -220,6 +220,12 @@ public final class VmOperation<P extends PlannedOperation> {
         without.add(disk.getFileName().toString());
       }
     }
+    if (without.size() == disks.size()) {
+      throw new UnsupportedImageException(
+          vmx,
+          verb,
+          "no disk of the VM has a snapshot (none is a delta disk): there is nothing to " + verb);
+    }
     if (!without.isEmpty()) {
       throw new UnsupportedImageException(
           vmx,

@@ -177,6 +177,16 @@ class VmOperationTest {
   }
 
   @Test
+  void aVmWithoutAnySnapshotHasNothingToDelete() throws IOException {
+    FolderSnapshot before = FolderSnapshot.of(folder);
+    assertThatThrownBy(
+            () -> VmOperation.commit(ops, new SplittableRandom(1), Options.DEFAULT).run(vmx))
+        .isInstanceOf(UnsupportedImageException.class)
+        .hasMessageContaining("no disk of the VM has a snapshot");
+    before.assertUnchanged();
+  }
+
+  @Test
   void aNamedDiskThatIsNotTheVmsIsRefused() throws IOException {
     FolderSnapshot before = FolderSnapshot.of(folder);
     assertThatThrownBy(
