@@ -21,63 +21,75 @@ import picocli.CommandLine.Model.CommandSpec;
 final class VmReadCommands {
   private VmReadCommands() {}
 
+  /** One disk read: its document for --json, the exit code it gives. */
+  private record Shown(Map<String, Object> document, int code) {}
+
+  /** How a command reads one disk, printing its text when not --json. */
+  @FunctionalInterface
+  private interface DiskReader {
+    Shown read(Path disk, PrintWriter out, PrintWriter err) throws IOException;
+  }
+
   /** {@code info VM.vmx}: exit 0, or the exit code of the first disk whose chain stops. */
   static int info(RootCommand root, CommandSpec spec, Path vmx, boolean json) throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    VmDisks vm = VmDisks.read(vmx).requireDisks();
-    int code = ExitCode.OK;
-    List<Object> disks = new ArrayList<>();
-    for (VmDisk disk : vm.disks()) {
-      if (disk.path() == null) {
-        code = first(code, ExitCode.UNSUPPORTED);
-        err.println("vmdk-delta: " + vmx + ": " + disk.device() + ": " + unresolvable(disk));
-        disks.add(entry(disk, Map.of()));
-        continue;
-      }
-      ChainInfo info = ChainInfo.read(disk.path(), root.allowParentOutsideFolder);
-      if (json) {
-        disks.add(entry(disk, InfoCommand.toJson(info)));
-      } else {
-        out.println(heading(disk));
-        if (!info.layers().isEmpty()) {
-          InfoCommand.printTable(info, out);
-        }
-        out.println();
-      }
-      if (info.stoppedBy().isPresent()) {
-        VmdkException e = info.stoppedBy().get();
-        err.println("vmdk-delta: " + ErrorMessages.of(e));
-        code = first(code, ExitCode.of(e));
-      }
-    }
-    print(out, vm, json, disks);
-    return code;
+    return each(
+        spec,
+        vmx,
+        json,
+        (disk, out, err) -> {
+          ChainInfo info = ChainInfo.read(disk, root.allowParentOutsideFolder);
+          if (!json && !info.layers().isEmpty()) {
+            InfoCommand.printTable(info, out);
+          }
+          int code = ExitCode.OK;
+          if (info.stoppedBy().isPresent()) {
+            VmdkException e = info.stoppedBy().get();
+            err.println("vmdk-delta: " + ErrorMessages.of(e));
+            code = ExitCode.of(e);
+          }
+          return new Shown(InfoCommand.toJson(info), code);
+        });
   }
 
   /** {@code check VM.vmx}: exit 0 when no disk has a problem, 3 when one has. */
   static int check(RootCommand root, CommandSpec spec, Path vmx, boolean json) throws IOException {
+    return each(
+        spec,
+        vmx,
+        json,
+        (disk, out, err) -> {
+          ChainCheck.Report report = ChainCheck.run(disk, root.allowParentOutsideFolder);
+          if (!json) {
+            CheckCommand.printText(report, out);
+          }
+          return new Shown(
+              CheckCommand.toJson(report),
+              report.errors().isEmpty() ? ExitCode.OK : ExitCode.CORRUPT);
+        });
+  }
+
+  /** Reads every disk of the VM in turn: a section each, or one document for them all. */
+  private static int each(CommandSpec spec, Path vmx, boolean json, DiskReader reader)
+      throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     VmDisks vm = VmDisks.read(vmx).requireDisks();
     int code = ExitCode.OK;
     List<Object> disks = new ArrayList<>();
     for (VmDisk disk : vm.disks()) {
+      if (!json) {
+        out.println(heading(disk));
+      }
       if (disk.path() == null) {
         code = first(code, ExitCode.UNSUPPORTED);
         err.println("vmdk-delta: " + vmx + ": " + disk.device() + ": " + unresolvable(disk));
         disks.add(entry(disk, Map.of()));
-        continue;
-      }
-      ChainCheck.Report report = ChainCheck.run(disk.path(), root.allowParentOutsideFolder);
-      if (!report.errors().isEmpty()) {
-        code = first(code, ExitCode.CORRUPT);
-      }
-      if (json) {
-        disks.add(entry(disk, CheckCommand.toJson(report)));
       } else {
-        out.println(heading(disk));
-        CheckCommand.printText(report, out);
+        Shown shown = reader.read(disk.path(), out, err);
+        code = first(code, shown.code());
+        disks.add(entry(disk, shown.document()));
+      }
+      if (!json) {
         out.println();
       }
     }
