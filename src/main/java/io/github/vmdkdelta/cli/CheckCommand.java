@@ -33,43 +33,49 @@ final class CheckCommand extends ChainReading {
 
   @Override
   public Integer call() throws Exception {
+    if (VmCommands.isVmx(disk)) {
+      return VmReadCommands.check(root, out(), err(), disk, json());
+    }
     PrintWriter out = out();
     ChainCheck.Report report =
         ChainCheck.run(disk, root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
-    int errors = report.errors().size();
-    int warnings = report.warnings().size();
     if (json()) {
       out.println(Json.write(toJson(report)));
     } else {
-      for (Problem p : report.problems()) {
-        out.println((p.isError() ? "" : "warning: ") + p.describe());
-      }
-      List<Path> layers = report.layers();
-      if (!layers.isEmpty()) {
-        out.println(
-            "Checked "
-                + plural(layers.size(), "disk")
-                + ", "
-                + layers.get(0).getFileName()
-                + (layers.size() > 1
-                    ? " down to " + layers.get(layers.size() - 1).getFileName()
-                    : "")
-                + ".");
-      }
-      String also = warnings == 0 ? "" : " (" + plural(warnings, "warning") + ")";
-      out.println(
-          errors == 0
-              ? "No problems found" + also + "."
-              : plural(errors, "problem") + " found" + also + ".");
+      printText(report, out);
     }
-    return errors == 0 ? ExitCode.OK : ExitCode.CORRUPT;
+    return report.errors().isEmpty() ? ExitCode.OK : ExitCode.CORRUPT;
+  }
+
+  /** The problems, one per line, and the summary. */
+  static void printText(ChainCheck.Report report, PrintWriter out) {
+    int errors = report.errors().size();
+    int warnings = report.warnings().size();
+    for (Problem p : report.problems()) {
+      out.println((p.isError() ? "" : "warning: ") + p.describe());
+    }
+    List<Path> layers = report.layers();
+    if (!layers.isEmpty()) {
+      out.println(
+          "Checked "
+              + plural(layers.size(), "disk")
+              + ", "
+              + layers.get(0).getFileName()
+              + (layers.size() > 1 ? " down to " + layers.get(layers.size() - 1).getFileName() : "")
+              + ".");
+    }
+    String also = warnings == 0 ? "" : " (" + plural(warnings, "warning") + ")";
+    out.println(
+        errors == 0
+            ? "No problems found" + also + "."
+            : plural(errors, "problem") + " found" + also + ".");
   }
 
   private static String plural(int n, String word) {
     return n + " " + word + (n == 1 ? "" : "s");
   }
 
-  private static Map<String, Object> toJson(ChainCheck.Report report) {
+  static Map<String, Object> toJson(ChainCheck.Report report) {
     Map<String, Object> doc = Json.object();
     doc.put("schema_version", InfoCommand.JSON_SCHEMA_VERSION);
     doc.put("disk", report.disk().toString());

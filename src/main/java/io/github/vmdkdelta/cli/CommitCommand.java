@@ -5,6 +5,7 @@ import io.github.vmdkdelta.vmdk.DeltaMerge;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,7 +36,10 @@ final class CommitCommand extends DiskChange {
     set("--quiet", on);
   }
 
-  @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to merge into its parent.")
+  @Parameters(
+      paramLabel = "DISK",
+      description =
+          "The delta .vmdk file to merge into its parent, or a VM's .vmx: every disk's delta at once.")
   void disk(Path disk) {
     this.disk = disk;
   }
@@ -70,12 +74,7 @@ final class CommitCommand extends DiskChange {
   @Override
   void run(Report report) throws Exception {
     PrintWriter err = err();
-    Environment environment = root.environment;
-    ProgressMeter meter =
-        has("--quiet") || !environment.stderrIsTerminal()
-            ? null
-            : new ProgressMeter(
-                err, "commit", environment::nanoTime, environment.progressDelayNanos());
+    ProgressMeter meter = meter();
     CommitDelta.CommitResult result;
     try {
       result = commit().run(disk, meter == null ? DeltaMerge.Progress.NONE : meter);
@@ -96,5 +95,26 @@ final class CommitCommand extends DiskChange {
             + ", "
             + Sizes.human(result.bytes())
             + " merged)");
+  }
+
+  /** The progress meter on a terminal, unless --quiet; null for none. */
+  private ProgressMeter meter() {
+    Environment environment = root.environment;
+    return has("--quiet") || !environment.stderrIsTerminal() || root.has(GlobalOption.DRY_RUN)
+        ? null
+        : new ProgressMeter(
+            err(), "commit", environment::nanoTime, environment.progressDelayNanos());
+  }
+
+  @Override
+  int runOnVm(Path vmx, List<Path> only) throws Exception {
+    ProgressMeter meter = meter();
+    try {
+      return VmCommands.commit(this, vmx, only, meter == null ? DeltaMerge.Progress.NONE : meter);
+    } finally {
+      if (meter != null) {
+        meter.finish();
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.DeleteDelta;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -17,7 +18,10 @@ import picocli.CommandLine.Parameters;
       "Everything written to DISK since 'make' is lost: the disk is as it was at the snapshot."
     })
 final class DeleteCommand extends DiskChange {
-  @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to throw away.")
+  @Parameters(
+      paramLabel = "DISK",
+      description =
+          "The delta .vmdk file to throw away, or a VM's .vmx: every disk's delta at once.")
   void disk(Path disk) {
     this.disk = disk;
   }
@@ -45,5 +49,10 @@ final class DeleteCommand extends DiskChange {
             + result.restoredFrom().getFileName()
             + " is back as "
             + disk.getFileName());
+  }
+
+  @Override
+  int runOnVm(Path vmx, List<Path> only) throws Exception {
+    return VmCommands.delete(this, vmx, only);
   }
 }

@@ -14,8 +14,9 @@ import java.util.Set;
  * GlobalOption}), the subcommand's name, one of its own flags ({@link FileCommand#flags}) or its
  * one file, each at most once, the file not starting with '-' or '@': words that picocli reads the
  * same way. Any other command line (help, an error, an option with a value, an @file, --confirm,
- * which asks picocli's parse result, or another subcommand) goes to picocli and the annotated
- * classes ({@link Subcommands}), so that help, errors and their wording come from one place.
+ * which asks picocli's parse result, a VM's .vmx, or another subcommand) goes to picocli and the
+ * annotated classes ({@link Subcommands}), so that help, errors and their wording come from one
+ * place.
  */
 final class DirectRun {
   final RootCommand root;
@@ -72,7 +73,8 @@ final class DirectRun {
         return Optional.empty();
       }
     }
-    if (file == null || root.has(GlobalOption.CONFIRM)) {
+    // A VM's .vmx takes --disk and refuses some flags with picocli's usage errors.
+    if (file == null || root.has(GlobalOption.CONFIRM) || VmCommands.isVmx(file)) {
       return Optional.empty();
     }
     return Optional.of(new DirectRun(root, command, name, file, flags));

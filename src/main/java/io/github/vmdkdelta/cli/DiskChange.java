@@ -1,5 +1,9 @@
 package io.github.vmdkdelta.cli;
 
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.ParameterException;
+
 /**
  * A subcommand that changes the files of one disk's chain (make, delete, revert, commit): with
  * {@code --dry-run} it notes a pending journal and shows its plan; otherwise it says what an
@@ -28,14 +32,32 @@ abstract class DiskChange extends FileCommand {
     set("--json", on);
   }
 
+  /** {@code --disk FILE}, with a VM's .vmx. */
+  @picocli.CommandLine.Mixin VmDiskOption vm = new VmDiskOption();
+
   /** Plans and shows the plan, changing nothing. */
   abstract void dryRun(Report report) throws Exception;
 
   /** Does it and reports the outcome. */
   abstract void run(Report report) throws Exception;
 
+  /** Plans, or plans and does it, on the disks {@code only} of the VM {@code vmx} (empty: all). */
+  abstract int runOnVm(Path vmx, List<Path> only) throws Exception;
+
   @Override
   public final Integer call() throws Exception {
+    if (VmCommands.isVmx(disk)) {
+      if (has("--json")) {
+        throw new ParameterException(
+            spec.commandLine(), "--json is for one disk; with a .vmx, use info --json");
+      }
+      return runOnVm(disk, vm.disks);
+    }
+    if (!vm.disks.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--disk names disks of a VM: give the VM's .vmx, not " + disk.getFileName());
+    }
     Report report = new Report(out(), err(), name(), disk, has("--json"));
     if (root.has(GlobalOption.DRY_RUN)) {
       report.notePendingJournal(disk);

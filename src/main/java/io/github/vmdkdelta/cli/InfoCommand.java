@@ -8,6 +8,9 @@ import io.github.vmdkdelta.ops.LayerInfo;
 import io.github.vmdkdelta.vmdk.VmdkException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +24,8 @@ import picocli.CommandLine.Option;
     description = {
       "Show the chain from DISK down to its base disk, one disk per line, DISK first: file, role"
           + " (delta or base), type, capacity, CID, parent CID (marked ! when it does not match"
-          + " the parent's CID), data allocated in that file, file size, VMware lock.",
+          + " the parent's CID), data allocated in that file, file size, VMware lock, and for"
+          + " every disk with a delta on it when it was frozen.",
       "When the chain cannot be followed to its base (missing or damaged parent), the disks"
           + " read so far are shown, then the error, with its exit code. Nothing is changed."
     })
@@ -38,6 +42,9 @@ final class InfoCommand extends ChainReading {
 
   @Override
   public Integer call() throws Exception {
+    if (VmCommands.isVmx(disk)) {
+      return VmReadCommands.info(root, out(), err(), disk, json());
+    }
     PrintWriter out = out();
     PrintWriter err = err();
     ChainInfo info = ChainInfo.read(disk, root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
@@ -73,7 +80,7 @@ final class InfoCommand extends ChainReading {
     return parent == null ? "." : parent.toString();
   }
 
-  private static void printTable(ChainInfo info, PrintWriter out) {
+  static void printTable(ChainInfo info, PrintWriter out) {
     List<String[]> rows = new ArrayList<>();
     rows.add(
         new String[] {
@@ -85,7 +92,8 @@ final class InfoCommand extends ChainReading {
           "PARENT CID",
           "ALLOCATED (BYTES)",
           "FILE SIZE (BYTES)",
-          "LOCK"
+          "LOCK",
+          "FROZEN"
         });
     List<String> notes = new ArrayList<>();
     List<LayerInfo> layers = info.layers();
@@ -130,7 +138,8 @@ final class InfoCommand extends ChainReading {
                         + " zeroed grain"
                         + (l.zeroedGrains() == 1 ? "" : "s")),
             Sizes.humanAndBytes(l.fileSizeBytes()),
-            l.lock().map(k -> "locked (" + k.describe() + ")").orElse("-")
+            l.lock().map(k -> "locked (" + k.describe() + ")").orElse("-"),
+            l.frozenAt().map(InfoCommand::localTime).orElse("-")
           });
     }
     int[] widths = new int[rows.get(0).length];
@@ -152,6 +161,14 @@ final class InfoCommand extends ChainReading {
     notes.forEach(out::println);
   }
 
+  private static final DateTimeFormatter LOCAL_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  /** A time as the user's clock shows it, to the second. */
+  static String localTime(Instant t) {
+    return LOCAL_TIME.format(t.atZone(ZoneId.systemDefault()));
+  }
+
   /** The layer's file name when it is in DISK's folder, else its whole path. */
   private static String shownName(Path disk, Path layer) {
     Path folder = disk.toAbsolutePath().normalize().getParent();
@@ -159,7 +176,7 @@ final class InfoCommand extends ChainReading {
     return folder.equals(abs.getParent()) ? abs.getFileName().toString() : layer.toString();
   }
 
-  private static Map<String, Object> toJson(ChainInfo info) {
+  static Map<String, Object> toJson(ChainInfo info) {
     Map<String, Object> doc = Json.object();
     doc.put("schema_version", JSON_SCHEMA_VERSION);
     doc.put("disk", info.disk().toString());
@@ -186,6 +203,7 @@ final class InfoCommand extends ChainReading {
       m.put("file_size_bytes", l.fileSizeBytes());
       m.put("unclean_shutdown", l.uncleanShutdown());
       m.put("lock", l.lock().map(InfoCommand::lockJson).orElse(null));
+      m.put("frozen_at", l.frozenAt().map(Instant::toString).orElse(null));
       layers.add(m);
     }
     doc.put("layers", layers);

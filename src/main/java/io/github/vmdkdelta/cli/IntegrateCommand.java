@@ -131,11 +131,17 @@ final class IntegrateCommand implements Runnable {
         Files.deleteIfExists(file);
       }
       if (remove) {
-        out.println("Removed the vmdk-delta menu of .vmdk files (" + WindowsMenu.KEY + ").");
+        out.println(
+            "Removed the vmdk-delta menus of .vmdk and .vmx files ("
+                + WindowsMenu.KEY
+                + ", "
+                + WindowsMenu.VMX_KEY
+                + ").");
       } else {
         out.println(
-            "Added the vmdk-delta menu to .vmdk files: right-click a .vmdk file (on Windows 11,"
-                + " then 'Show more options'), then vmdk-delta: "
+            "Added the vmdk-delta menu to .vmdk and .vmx files: right-click a .vmdk file, or a"
+                + " .vmx to act on every disk of the VM (on Windows 11, then 'Show more options'),"
+                + " then vmdk-delta: "
                 + verbs.stream().map(WindowsMenu.Verb::label).collect(Collectors.joining(", "))
                 + ".");
       }

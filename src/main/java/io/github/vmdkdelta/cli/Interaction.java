@@ -76,18 +76,29 @@ final class Interaction {
     return command == null ? null : command.getClass().getAnnotation(ExplorerMenu.class);
   }
 
+  /** What the question names: the disk, or a VM's disks. */
   private static String diskName(ParseResult leaf) {
     List<ArgSpec> args = leaf.matchedArgs();
     for (ArgSpec a : args) {
       if (a.isPositional()) {
         Object v = a.getValue();
         if (v instanceof Path p && p.getFileName() != null) {
-          return p.getFileName().toString();
+          String name = p.getFileName().toString();
+          return VmCommands.isVmx(p) ? vmDisks(leaf, name) : name;
         }
         return String.valueOf(v);
       }
     }
     return "the disk";
+  }
+
+  private static String vmDisks(ParseResult leaf, String vmx) {
+    List<String> named = new java.util.ArrayList<>();
+    if (leaf.hasMatchedOption("--disk")) {
+      List<Path> disks = leaf.matchedOptionValue("--disk", List.of());
+      disks.forEach(d -> named.add(String.valueOf(d.getFileName())));
+    }
+    return named.isEmpty() ? "every disk of " + vmx : String.join(", ", named) + " of " + vmx;
   }
 
   /**

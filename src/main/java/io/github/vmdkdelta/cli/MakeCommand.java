@@ -3,6 +3,7 @@ package io.github.vmdkdelta.cli;
 import io.github.vmdkdelta.ops.MakeDelta;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +20,9 @@ import picocli.CommandLine.Parameters;
           + " named DISK is created on it, so the VM's .vmx needs no change."
     })
 final class MakeCommand extends DiskChange {
-  @Parameters(paramLabel = "DISK", description = "The .vmdk file to snapshot.")
+  @Parameters(
+      paramLabel = "DISK",
+      description = "The .vmdk file to snapshot, or a VM's .vmx: every disk of the VM at once.")
   void disk(Path disk) {
     this.disk = disk;
   }
@@ -56,5 +59,10 @@ final class MakeCommand extends DiskChange {
             + " (CID "
             + result.childCid()
             + ")");
+  }
+
+  @Override
+  int runOnVm(Path vmx, List<Path> only) throws Exception {
+    return VmCommands.make(this, vmx, only);
   }
 }

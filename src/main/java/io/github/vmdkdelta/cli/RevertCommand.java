@@ -3,6 +3,7 @@ package io.github.vmdkdelta.cli;
 import io.github.vmdkdelta.ops.RevertDelta;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +20,9 @@ import picocli.CommandLine.Parameters;
           + " ready for the next revert. The same as delete then make, as one transaction."
     })
 final class RevertCommand extends DiskChange {
-  @Parameters(paramLabel = "DISK", description = "The delta .vmdk file to empty.")
+  @Parameters(
+      paramLabel = "DISK",
+      description = "The delta .vmdk file to empty, or a VM's .vmx: every disk's delta at once.")
   void disk(Path disk) {
     this.disk = disk;
   }
@@ -48,5 +51,10 @@ final class RevertCommand extends DiskChange {
             + "; "
             + disk.getFileName()
             + " is a new, empty delta");
+  }
+
+  @Override
+  int runOnVm(Path vmx, List<Path> only) throws Exception {
+    return VmCommands.revert(this, vmx, only);
   }
 }

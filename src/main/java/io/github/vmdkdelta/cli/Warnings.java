@@ -33,6 +33,14 @@ final class Warnings {
       return "warning: the journal is kept; the next vmdk-delta run in this folder finishes";
     } else if (warning instanceof Warning.JournalNotRemoved w) {
       return "warning: could not remove the journal, the next run will: " + w.reason();
+    } else if (warning instanceof Warning.VmxLineSkipped w) {
+      return "warning: "
+          + w.file().getFileName()
+          + ": line "
+          + w.line()
+          + " skipped ("
+          + w.problem()
+          + "); it names no disk";
     }
     throw new IllegalArgumentException("no words for " + warning);
   }
@@ -60,6 +68,9 @@ final class Warnings {
       m.put("reason", w.reason());
     } else if (warning instanceof Warning.JournalNotRemoved w) {
       m.put("reason", w.reason());
+    } else if (warning instanceof Warning.VmxLineSkipped w) {
+      m.put("line", w.line());
+      m.put("problem", w.problem());
     }
     m.put("text", text(warning));
     return m;

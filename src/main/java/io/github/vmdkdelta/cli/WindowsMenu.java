@@ -8,20 +8,29 @@ import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * The Windows Explorer menu of .vmdk files, as the text of a {@code .reg} file: what {@code
- * vmdk-delta integrate windows} adds to, or removes from, the registry of the current user.
+ * The Windows Explorer menu of .vmdk and .vmx files, as the text of a {@code .reg} file: what
+ * {@code vmdk-delta integrate windows} adds to, or removes from, the registry of the current user.
+ * On a .vmx, each verb acts on every disk of the VM at once.
  *
- * <p>Everything lives under one key, {@link #KEY}: a cascading menu ({@code MUIVerb}, an empty
- * {@code SubCommands} and a {@code shell} subkey) with one verb per subcommand that carries {@link
- * ExplorerMenu}. {@code SystemFileAssociations} keeps the menu whatever program opens .vmdk files,
- * and no default "open" verb is registered, so VMware keeps the file type. Removal deletes that one
- * key with everything below it; installing removes it first, so a menu from an older version never
- * keeps stale verbs.
+ * <p>Everything of one file type lives under one key, {@link #KEY} or {@link #VMX_KEY}: a cascading
+ * menu ({@code MUIVerb}, an empty {@code SubCommands} and a {@code shell} subkey) with one verb per
+ * subcommand that carries {@link ExplorerMenu}. {@code SystemFileAssociations} keeps the menu
+ * whatever program opens .vmdk files, and no default "open" verb is registered, so VMware keeps the
+ * file type. Removal deletes the two keys with everything below them; installing removes it first,
+ * so a menu from an older version never keeps stale verbs.
  */
 final class WindowsMenu {
   /** The key that holds the whole menu; HKEY_CURRENT_USER needs no administrator rights. */
-  static final String KEY =
-      "HKEY_CURRENT_USER\\Software\\Classes\\SystemFileAssociations\\.vmdk\\shell\\vmdk-delta";
+  static final String KEY = keyOf(".vmdk");
+
+  /** The key of the menu of .vmx files. */
+  static final String VMX_KEY = keyOf(".vmx");
+
+  private static String keyOf(String extension) {
+    return "HKEY_CURRENT_USER\\Software\\Classes\\SystemFileAssociations\\"
+        + extension
+        + "\\shell\\vmdk-delta";
+  }
 
   /** The first line of a .reg file that regedit and {@code reg import} accept as Unicode. */
   static final String HEADER = "Windows Registry Editor Version 5.00";
@@ -69,14 +78,21 @@ final class WindowsMenu {
       throw new IllegalArgumentException("launcher path: " + launcher);
     }
     List<String> lines = new ArrayList<>(remove());
-    lines.add("[" + KEY + "]");
+    menu(lines, KEY, launcher, verbs);
+    menu(lines, VMX_KEY, launcher, verbs);
+    return lines;
+  }
+
+  /** One file type's menu, under {@code menu}. */
+  private static void menu(List<String> lines, String menu, String launcher, List<Verb> verbs) {
+    lines.add("[" + menu + "]");
     lines.add(value("MUIVerb", "vmdk-delta"));
     lines.add(value("SubCommands", ""));
     lines.add("");
-    lines.add("[" + KEY + "\\shell]");
+    lines.add("[" + menu + "\\shell]");
     lines.add("");
     for (Verb verb : verbs) {
-      String key = KEY + "\\shell\\" + verb.key();
+      String key = menu + "\\shell\\" + verb.key();
       lines.add("[" + key + "]");
       lines.add(value("MUIVerb", verb.label()));
       if (verb.destructive()) {
@@ -87,12 +103,11 @@ final class WindowsMenu {
       lines.add("@=" + quote(command(launcher, verb)));
       lines.add("");
     }
-    return lines;
   }
 
-  /** The lines of a .reg file that removes the menu: the one key, with all below it. */
+  /** The lines of a .reg file that removes the menus: their keys, with all below them. */
   static List<String> remove() {
-    return List.of(HEADER, "", "[-" + KEY + "]", "");
+    return List.of(HEADER, "", "[-" + KEY + "]", "", "[-" + VMX_KEY + "]", "");
   }
 
   private static String value(String name, String data) {

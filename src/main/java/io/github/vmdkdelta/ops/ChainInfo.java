@@ -5,8 +5,10 @@ import io.github.vmdkdelta.chain.DiskLayer;
 import io.github.vmdkdelta.chain.VmwareLock;
 import io.github.vmdkdelta.vmdk.VmdkException;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -68,8 +70,19 @@ public record ChainInfo(
               usage.allocatedBytes(),
               usage.fileSizeBytes(),
               d.uncleanShutdown(),
-              VmwareLock.find(d.path())));
+              VmwareLock.find(d.path()),
+              i > 0 ? Optional.of(lastModified(d)) : Optional.empty()));
     }
     return new ChainInfo(disk, layers, walk.stoppedBy(), Recovery.pending(disk));
+  }
+
+  /** The newest modification time of a disk's descriptor and extent files. */
+  private static Instant lastModified(DiskLayer d) throws IOException {
+    Instant newest = Files.getLastModifiedTime(d.path()).toInstant();
+    for (Path file : d.extentFiles()) {
+      Instant t = Files.getLastModifiedTime(file).toInstant();
+      newest = t.isAfter(newest) ? t : newest;
+    }
+    return newest;
   }
 }

@@ -67,7 +67,7 @@ public final class CommitDelta extends Operation<CommitDelta.CommitPlan> {
       long spaceNeeded,
       Plan plan,
       List<Warning> warnings)
-      implements Transaction.Planned {}
+      implements PlannedOperation {}
 
   /** What {@code commit} did. */
   public record CommitResult(
@@ -76,6 +76,11 @@ public final class CommitDelta extends Operation<CommitDelta.CommitPlan> {
   @Override
   CommitPlan plan(Path disk, Preconditions.Met met, MetadataCheck metadata) throws IOException {
     return plan(disk, met, DeltaMerge.Progress.NONE);
+  }
+
+  /** {@link #plan(Path)}, its merge steps telling {@code progress} how far they are. */
+  CommitPlan plan(Path disk, DeltaMerge.Progress progress) throws IOException {
+    return plan(disk, preconditionsOf(disk), progress);
   }
 
   private CommitPlan plan(Path disk, Preconditions.Met met, DeltaMerge.Progress progress)

@@ -24,8 +24,9 @@ public final class DeleteDelta extends Operation<DeleteDelta.DeletePlan> {
    *
    * @param parent the delta's parent, which takes the disk's name back
    */
-  public record DeletePlan(Path disk, Path parent, Plan plan, List<Warning> warnings)
-      implements Transaction.Planned {}
+  public record DeletePlan(
+      Path disk, Path parent, Plan plan, List<Warning> warnings, long spaceNeeded)
+      implements PlannedOperation {}
 
   /**
    * What {@code delete} did.
@@ -56,7 +57,8 @@ public final class DeleteDelta extends Operation<DeleteDelta.DeletePlan> {
       safety.requireUnlocked(file);
     }
     Path folder = DiskNames.folderOf(disk);
-    safety.requireRoom(folder, parent.descriptor().encode().length);
+    long spaceNeeded = parent.descriptor().encode().length;
+    safety.requireRoom(folder, spaceNeeded);
     List<FileStep> steps = new ArrayList<>(discard.steps());
     steps.addAll(restore.steps());
     steps.add(new FileStep.SyncFolder(folder));
@@ -65,7 +67,7 @@ public final class DeleteDelta extends Operation<DeleteDelta.DeletePlan> {
     cleanup.add(new FileStep.SyncFolder(folder));
     Plan plan = new Plan(steps, cleanup);
     Dependents.requireNone(plan, "delete");
-    return new DeletePlan(disk, parent.path(), plan, safety.warnings());
+    return new DeletePlan(disk, parent.path(), plan, safety.warnings(), spaceNeeded);
   }
 
   /** Plans and carries out {@code delete} (see {@link Operation#execute}). */

@@ -3,6 +3,7 @@ package io.github.vmdkdelta.ops;
 import io.github.vmdkdelta.chain.VmwareLock;
 import io.github.vmdkdelta.vmdk.ContentId;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -28,6 +29,10 @@ import java.util.Optional;
  * @param fileSizeBytes length of the disk's files together (descriptor file and extent files)
  * @param uncleanShutdown the header's {@code uncleanShutdown} flag
  * @param lock the VMware lock on the file, if there is one
+ * @param frozenAt for a disk with a delta on it, when it was frozen: the newest modification time
+ *     of its files. make's last write to a disk it freezes is its extent line (or new descriptor),
+ *     and nothing writes to a disk with a delta on it, so the time stays; a disk frozen by another
+ *     tool shows the VM's last write to it, which is when the snapshot froze it too
  */
 public record LayerInfo(
     Path path,
@@ -45,7 +50,8 @@ public record LayerInfo(
     long allocatedBytes,
     long fileSizeBytes,
     boolean uncleanShutdown,
-    Optional<VmwareLock> lock) {
+    Optional<VmwareLock> lock,
+    Optional<Instant> frozenAt) {
 
   /** The file name without its folder. */
   public String name() {

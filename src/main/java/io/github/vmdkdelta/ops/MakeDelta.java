@@ -30,8 +30,9 @@ public final class MakeDelta extends Operation<MakeDelta.MakePlan> {
       ContentId childCid,
       ContentId parentCid,
       Plan plan,
-      List<Warning> warnings)
-      implements Transaction.Planned {}
+      List<Warning> warnings,
+      long spaceNeeded)
+      implements PlannedOperation {}
 
   /** What {@code make} did. */
   public record MakeResult(Path disk, Path frozen, ContentId childCid, List<Warning> warnings) {}
@@ -72,7 +73,8 @@ public final class MakeDelta extends Operation<MakeDelta.MakePlan> {
     NewDelta child = NewDelta.of(leaf, frozenName, disk.getFileName().toString(), random);
 
     Path folder = DiskNames.folderOf(disk);
-    safety.requireRoom(folder, child.image().writtenBytes() + leaf.descriptor().encode().length);
+    long spaceNeeded = child.image().writtenBytes() + leaf.descriptor().encode().length;
+    safety.requireRoom(folder, spaceNeeded);
     List<FileStep> steps = new ArrayList<>();
     steps.add(new FileStep.CreateFile(staged, child.image()));
     steps.addAll(freeze.steps());
@@ -84,7 +86,8 @@ public final class MakeDelta extends Operation<MakeDelta.MakePlan> {
     }
     Plan plan = new Plan(steps, cleanup);
     Dependents.requireNone(plan, "make");
-    return new MakePlan(disk, frozen, child.cid(), leaf.cid(), plan, safety.warnings());
+    return new MakePlan(
+        disk, frozen, child.cid(), leaf.cid(), plan, safety.warnings(), spaceNeeded);
   }
 
   /** Plans and carries out {@code make} (see {@link Operation#execute}). */

@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
  *
  * @param <P> the operation's checked plan
  */
-abstract class Operation<P extends Transaction.Planned> {
+abstract class Operation<P extends PlannedOperation> {
   /** The file layer every change goes through. */
   final SafeFileOperations ops;
 

@@ -30,8 +30,13 @@ public final class RevertDelta extends Operation<RevertDelta.RevertPlan> {
    * @param childCid the new delta's CID
    */
   public record RevertPlan(
-      Path disk, Path parent, ContentId childCid, Plan plan, List<Warning> warnings)
-      implements Transaction.Planned {}
+      Path disk,
+      Path parent,
+      ContentId childCid,
+      Plan plan,
+      List<Warning> warnings,
+      long spaceNeeded)
+      implements PlannedOperation {}
 
   /** What {@code revert} did. */
   public record RevertResult(Path disk, Path parent, List<Warning> warnings) {}
@@ -48,7 +53,8 @@ public final class RevertDelta extends Operation<RevertDelta.RevertPlan> {
         NewDelta.of(
             parent, parent.path().getFileName().toString(), disk.getFileName().toString(), random);
     Path folder = DiskNames.folderOf(disk);
-    met.safety().requireRoom(folder, child.image().writtenBytes());
+    long spaceNeeded = child.image().writtenBytes();
+    met.safety().requireRoom(folder, spaceNeeded);
     List<FileStep> steps = new ArrayList<>();
     steps.add(new FileStep.CreateFile(staged, child.image()));
     steps.addAll(discard.steps());
@@ -58,7 +64,8 @@ public final class RevertDelta extends Operation<RevertDelta.RevertPlan> {
     cleanup.add(new FileStep.SyncFolder(folder));
     Plan plan = new Plan(steps, cleanup);
     Dependents.requireNone(plan, "revert");
-    return new RevertPlan(disk, parent.path(), child.cid(), plan, met.safety().warnings());
+    return new RevertPlan(
+        disk, parent.path(), child.cid(), plan, met.safety().warnings(), spaceNeeded);
   }
 
   /** Plans and carries out {@code revert} (see {@link Operation#execute}). */

@@ -137,7 +137,7 @@ final class Transaction {
    * vmdk-delta changes the folder between checks and changes), and runs the plan. Both plannings
    * share one {@link MetadataCheck}: the second scans only the grain tables of files that changed.
    */
-  static <P extends Planned> Outcome<P> execute(
+  static <P extends PlannedOperation> Outcome<P> execute(
       SafeFileOperations ops, Path disk, String operation, Planner<P> planner) throws IOException {
     List<Warning> notes = new ArrayList<>();
     new Recovery(ops)
@@ -161,17 +161,9 @@ final class Transaction {
     }
   }
 
-  /** An operation's checked plan. */
-  interface Planned {
-    Plan plan();
-
-    /** What the checks went ahead despite. */
-    List<Warning> warnings();
-  }
-
   /** How an operation plans. */
   @FunctionalInterface
-  interface Planner<P extends Planned> {
+  interface Planner<P extends PlannedOperation> {
     P plan(Path disk, MetadataCheck metadata) throws IOException;
   }
 

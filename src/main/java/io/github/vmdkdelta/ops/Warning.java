@@ -69,4 +69,14 @@ public sealed interface Warning {
    * @param reason why it could not
    */
   record JournalNotRemoved(Path file, String reason) implements Warning {}
+
+  /**
+   * A line of a VM's {@code .vmx} that VMware would not read either, and that names no disk, so a
+   * whole-VM operation went ahead without it.
+   *
+   * @param file the {@code .vmx}
+   * @param line its number
+   * @param problem what is wrong with it
+   */
+  record VmxLineSkipped(Path file, int line, String problem) implements Warning {}
 }

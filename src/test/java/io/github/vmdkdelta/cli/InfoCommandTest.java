@@ -9,6 +9,11 @@ import io.github.vmdkdelta.testing.QemuDisks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,13 +29,19 @@ import org.junit.jupiter.api.io.TempDir;
 class InfoCommandTest {
   private static final String HEADER =
       "FILE        ROLE   TYPE              CAPACITY (BYTES)   CID       PARENT CID  ALLOCATED"
-          + " (BYTES)   FILE SIZE (BYTES)   LOCK";
+          + " (BYTES)   FILE SIZE (BYTES)   LOCK  FROZEN";
   private static final String DELTA_LINE =
       "delta.vmdk  delta  monolithicSparse  4.0 MiB (4194304)  28c42403  a426439d    128.0 KiB"
-          + " (131072)  192.0 KiB (196608)  -";
+          + " (131072)  192.0 KiB (196608)  -     -";
+
+  /** When the base was frozen, as its file says: set by the test. */
+  private static final Instant FROZEN = Instant.parse("2026-03-04T05:06:07.890Z");
+
   private static final String BASE_LINE =
       "base.vmdk   base   monolithicSparse  4.0 MiB (4194304)  a426439d  ffffffff    128.0 KiB"
-          + " (131072)  192.0 KiB (196608)  -";
+          + " (131072)  192.0 KiB (196608)  -     "
+          + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+              .format(LocalDateTime.ofInstant(FROZEN, ZoneId.systemDefault()));
 
   @TempDir Path dir;
   private Path delta;
@@ -43,6 +54,7 @@ class InfoCommandTest {
       Files.copy(testdata.resolve(n), dir.resolve(n));
     }
     delta = dir.resolve("delta.vmdk");
+    Files.setLastModifiedTime(dir.resolve("base.vmdk"), FileTime.from(FROZEN));
   }
 
   private Cli run(String... args) throws IOException {
@@ -174,7 +186,7 @@ class InfoCommandTest {
     List<String> lines = r.out().lines().toList();
     assertThat(lines.get(1)).endsWith("  -");
     assertThat(lines.get(2))
-        .endsWith("  locked (base.vmdk.lck, held by machine hostA, process 4242-7)");
+        .contains("  locked (base.vmdk.lck, held by machine hostA, process 4242-7)  ");
     Map<String, Object> doc = json(run("info", "--json", delta.toString()));
     assertThat(layer(doc, 0)).containsEntry("lock", null);
     assertThat(layer(doc, 1))
@@ -238,7 +250,8 @@ class InfoCommandTest {
             "zeroed_grains",
             "file_size_bytes",
             "unclean_shutdown",
-            "lock");
+            "lock",
+            "frozen_at");
     assertThat(layer(doc, 0))
         .containsEntry("file", delta.toString())
         .containsEntry("name", "delta.vmdk")
@@ -254,8 +267,10 @@ class InfoCommandTest {
         .containsEntry("allocated_bytes", 131072L)
         .containsEntry("zeroed_grains", 0L)
         .containsEntry("file_size_bytes", 196608L)
-        .containsEntry("unclean_shutdown", false);
+        .containsEntry("unclean_shutdown", false)
+        .containsEntry("frozen_at", null);
     assertThat(layer(doc, 1))
+        .containsEntry("frozen_at", "2026-03-04T05:06:07.890Z")
         .containsEntry("file", dir.resolve("base.vmdk").toString())
         .containsEntry("role", "base")
         .containsEntry("parent_cid", "ffffffff")

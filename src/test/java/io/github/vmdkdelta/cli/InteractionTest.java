@@ -151,8 +151,31 @@ class InteractionTest {
 
     assertThat(r.code()).isZero();
     assertThat(r.err())
-        .startsWith("Make a snapshot of sd0.vmdk (keep the disk as it is now;")
+        .startsWith("Make a snapshot of sd0.vmdk (keep it as it is now;")
         .endsWith("[y/N] \nvmdk-delta: nothing changed: the answer was not yes\n");
+    before.assertUnchanged();
+  }
+
+  @Test
+  void onAVmxTheQuestionNamesEveryDiskOrTheNamedOnes() throws IOException {
+    Path vmx = io.github.vmdkdelta.testing.VmFolder.create(dir);
+    FolderSnapshot before = FolderSnapshot.of(dir);
+
+    Run all = run(FakeTerminal.typing(), "delete", "--confirm", vmx.toString());
+    Run named =
+        run(
+            FakeTerminal.typing(),
+            "revert",
+            "--confirm",
+            "--disk",
+            dir.resolve("sys.vmdk").toString(),
+            vmx.toString());
+
+    assertThat(all.err())
+        .startsWith(
+            "Delete the snapshot of every disk of Office PC.vmx and lose the changes made since?");
+    assertThat(named.err())
+        .startsWith("Revert sys.vmdk of Office PC.vmx to its snapshot and lose the changes");
     before.assertUnchanged();
   }
 

@@ -21,6 +21,9 @@ class WindowsMenuTest {
   private static final String KEY =
       "HKEY_CURRENT_USER\\Software\\Classes\\SystemFileAssociations\\.vmdk\\shell\\vmdk-delta";
 
+  private static final String VMX_KEY =
+      "HKEY_CURRENT_USER\\Software\\Classes\\SystemFileAssociations\\.vmx\\shell\\vmdk-delta";
+
   /** Spaces, accents, Japanese, parentheses, an ampersand and an apostrophe. */
   private static final String LAUNCHER =
       "C:\\Users\\Zoë O'Brien\\Tools (x86) & more\\日本語\\vmdk-delta\\bin\\vmdk-delta.cmd";
@@ -38,11 +41,23 @@ class WindowsMenuTest {
                 "",
                 "[-" + KEY + "]",
                 "",
-                "[" + KEY + "]",
+                "[-" + VMX_KEY + "]",
+                ""));
+    lines.addAll(expectedMenu(KEY));
+    lines.addAll(expectedMenu(VMX_KEY));
+    return lines;
+  }
+
+  /** The menu of one file type: the same verbs on .vmdk and .vmx files. */
+  private static List<String> expectedMenu(String key) {
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "[" + key + "]",
                 "\"MUIVerb\"=\"vmdk-delta\"",
                 "\"SubCommands\"=\"\"",
                 "",
-                "[" + KEY + "\\shell]",
+                "[" + key + "\\shell]",
                 ""));
     String[][] verbs = {
       {"01-make", "make", "Make snapshot"},
@@ -53,11 +68,11 @@ class WindowsMenuTest {
     for (String[] v : verbs) {
       lines.addAll(
           List.of(
-              "[" + KEY + "\\shell\\" + v[0] + "]",
+              "[" + key + "\\shell\\" + v[0] + "]",
               "\"MUIVerb\"=\"" + v[2] + "\"",
               "\"MultiSelectModel\"=\"Single\"",
               "",
-              "[" + KEY + "\\shell\\" + v[0] + "\\command]",
+              "[" + key + "\\shell\\" + v[0] + "\\command]",
               "@=\"\\\""
                   + LAUNCHER_IN_REG
                   + "\\\" "
@@ -72,10 +87,10 @@ class WindowsMenuTest {
     for (String[] v : readers) {
       lines.addAll(
           List.of(
-              "[" + KEY + "\\shell\\" + v[0] + "]",
+              "[" + key + "\\shell\\" + v[0] + "]",
               "\"MUIVerb\"=\"" + v[2] + "\"",
               "",
-              "[" + KEY + "\\shell\\" + v[0] + "\\command]",
+              "[" + key + "\\shell\\" + v[0] + "\\command]",
               "@=\"\\\"" + LAUNCHER_IN_REG + "\\\" " + v[1] + " --pause \\\"%1\\\"\"",
               ""));
     }
@@ -97,16 +112,25 @@ class WindowsMenuTest {
     Cli r = Cli.run("integrate", "windows", "--print", "--remove");
 
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).isEqualTo("Windows Registry Editor Version 5.00\n\n[-" + KEY + "]\n\n");
+    assertThat(r.out())
+        .isEqualTo(
+            "Windows Registry Editor Version 5.00\n\n[-" + KEY + "]\n\n[-" + VMX_KEY + "]\n\n");
   }
 
   @Test
-  void theRemovalDeletesTheOneKeyUnderWhichEverythingIsAdded() {
-    List<String> keys = expectedInstall().stream().filter(l -> l.startsWith("[" + KEY)).toList();
+  void theRemovalDeletesTheTwoKeysUnderWhichEverythingIsAdded() {
+    List<String> keys =
+        expectedInstall().stream().filter(l -> l.startsWith("[") && !l.startsWith("[-")).toList();
     assertThat(keys)
-        .isNotEmpty()
-        .allMatch(k -> k.equals("[" + KEY + "]") || k.startsWith("[" + KEY + "\\"));
-    assertThat(WindowsMenu.remove()).containsExactly(WindowsMenu.HEADER, "", "[-" + KEY + "]", "");
+        .hasSize(2 * (2 + 2 * 6))
+        .allMatch(
+            k ->
+                k.equals("[" + KEY + "]")
+                    || k.startsWith("[" + KEY + "\\")
+                    || k.equals("[" + VMX_KEY + "]")
+                    || k.startsWith("[" + VMX_KEY + "\\"));
+    assertThat(WindowsMenu.remove())
+        .containsExactly(WindowsMenu.HEADER, "", "[-" + KEY + "]", "", "[-" + VMX_KEY + "]", "");
   }
 
   @Test
@@ -151,7 +175,7 @@ class WindowsMenuTest {
             "01-make", "02-delete", "03-revert", "04-commit", "05-info", "06-check", "07-look");
     List<String> reg = WindowsMenu.install("C:\\v\\vmdk-delta.cmd", verbs);
     int look = reg.indexOf("[" + KEY + "\\shell\\07-look]");
-    assertThat(reg.subList(look, reg.size()))
+    assertThat(reg.subList(look, look + 6))
         .as("a verb that changes nothing: several files at once, --pause, no --confirm")
         .containsExactly(
             "[" + KEY + "\\shell\\07-look]",

@@ -7,6 +7,7 @@ import io.github.vmdkdelta.testing.FolderSnapshot;
 import io.github.vmdkdelta.testing.QemuDisks;
 import io.github.vmdkdelta.testing.Seeds;
 import io.github.vmdkdelta.testing.TestFolders;
+import io.github.vmdkdelta.testing.VmFolder;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -49,6 +50,9 @@ class PowerCutTest {
 
   private static final Map<String, Path> TEMPLATES = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /**
+   * {@code vm}: the verb on a VM's .vmx with three disks ({@link VmFolder}), as one transaction.
+   */
   @ParameterizedTest(name = "{0} on a {1} disk")
   @CsvSource({
     "make, monolithicSparse",
@@ -63,6 +67,8 @@ class PowerCutTest {
     "commit, monolithicSparse",
     "commit, twoGbMaxExtentSparse",
     "commit, monolithicFlat",
+    "make, vm",
+    "commit, vm",
   })
   void everyStateAPowerCutMayLeaveIsRecoveredToOldOrNew(String verb, String subformat)
       throws IOException {
@@ -277,6 +283,17 @@ class PowerCutTest {
   }
 
   private static void run(String verb, SafeFileOperations ops, Path folder) throws IOException {
+    Path vmx = folder.resolve(VmFolder.VMX);
+    if (Files.exists(vmx)) {
+      switch (verb) {
+        case "make" ->
+            VmOperation.make(ops, new SplittableRandom(CID_SEED), Options.DEFAULT).run(vmx);
+        case "commit" ->
+            VmOperation.commit(ops, new SplittableRandom(CID_SEED + 2), Options.DEFAULT).run(vmx);
+        default -> throw new IllegalArgumentException(verb);
+      }
+      return;
+    }
     Path disk = folder.resolve("sd0.vmdk");
     switch (verb) {
       case "make" -> new MakeDelta(ops, new SplittableRandom(CID_SEED), Options.DEFAULT).run(disk);
@@ -305,6 +322,19 @@ class PowerCutTest {
   }
 
   private static Path makeTemplate(Path folder, String verb, String subformat) throws IOException {
+    if (subformat.equals("vm")) {
+      // A whole VM: a monolithicSparse, a twoGbMaxExtentSparse and a flat disk in one transaction.
+      Path vmx = VmFolder.create(folder, "1M", "1M");
+      if (!verb.equals("make")) {
+        VmOperation.make(new SafeFileOperations(), new SplittableRandom(CID_SEED), Options.DEFAULT)
+            .run(vmx);
+        for (String name : VmFolder.SNAPSHOT_DISKS) {
+          QemuDisks.write(folder.resolve(name), 512 << 10, 65536, 0x22);
+          QemuDisks.write(folder.resolve(name), 4096, 4096, 0x33);
+        }
+      }
+      return folder;
+    }
     Path disk = QemuDisks.base(folder, "sd0.vmdk", "1M", subformat);
     QemuDisks.write(disk, 0, 65536, 0x11);
     if (!verb.equals("make")) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.github.vmdkdelta.testing.Cli;
+import io.github.vmdkdelta.testing.ExternalTools;
 import io.github.vmdkdelta.testing.FolderSnapshot;
+import io.github.vmdkdelta.testing.QemuDisks;
 import io.github.vmdkdelta.vm.LeftOutDevice.Reason;
 import io.github.vmdkdelta.vm.VmDisk.Location;
 import io.github.vmdkdelta.vmdk.UnsupportedImageException;
@@ -180,6 +183,50 @@ class VmxSamplesTest {
     // the lines after each broken one are read as themselves
     assertThat(f.get("sharedFolder.maxNum")).contains("1");
     assertThat(f.entries()).anyMatch(e -> e.line() == 123);
+  }
+
+  /**
+   * Every sample VM with real (small, qemu-made) disks: {@code make} on its .vmx freezes exactly
+   * the disks of its expectation, each a valid chain for qemu-img, and {@code delete} gives the
+   * folder back byte for byte; the encrypted one is refused with nothing changed.
+   */
+  @Test
+  void makeAndDeleteOnEverySampleVm() throws IOException {
+    for (String name : vmxFiles()) {
+      Path folder = Files.createDirectories(vm.resolve(name.substring(0, 2)));
+      Path vmx = Files.copy(samples.resolve(name), folder.resolve(name));
+      Expected e = EXPECTED.get(name);
+      if (e != null) {
+        for (String disk : e.disks().values()) {
+          QemuDisks.base(folder, disk, "8M");
+        }
+      }
+      FolderSnapshot before = FolderSnapshot.of(folder);
+
+      Cli made = Cli.run("make", vmx.toString());
+
+      if (e == null) {
+        assertThat(made.code()).as(name).isEqualTo(4);
+        assertThat(made.err()).as(name).contains("the VM is encrypted").hasLineCount(1);
+        before.assertUnchanged();
+        continue;
+      }
+      assertThat(made.code()).as(name + ": " + made.err()).isZero();
+      assertThat(made.out()).contains("snapshot made of " + e.disks().size() + " disk");
+      try (Stream<Path> files = Files.list(folder)) {
+        assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.contains("-000000")))
+            .as(name)
+            .containsExactlyInAnyOrderElementsOf(
+                e.disks().values().stream().map(d -> d.replace(".vmdk", "-000000.vmdk")).toList());
+      }
+      for (String disk : e.disks().values()) {
+        ExternalTools.run(folder, ExternalTools.require(ExternalTools.QEMU_IMG), "check", disk)
+            .expectSuccess();
+      }
+      Cli deleted = Cli.run("delete", vmx.toString());
+      assertThat(deleted.code()).as(name + ": " + deleted.err()).isZero();
+      before.assertUnchanged();
+    }
   }
 
   // ------------------------------------------------------------------------------------------

@@ -1,0 +1,271 @@
+package io.github.vmdkdelta.ops;
+
+import io.github.vmdkdelta.chain.DiskLayer;
+import io.github.vmdkdelta.vm.VmDisk;
+import io.github.vmdkdelta.vm.VmDisks;
+import io.github.vmdkdelta.vmdk.DeltaMerge;
+import io.github.vmdkdelta.vmdk.DiskInUseException;
+import io.github.vmdkdelta.vmdk.UnsupportedImageException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * One of {@code make}, {@code delete}, {@code revert}, {@code commit} on every disk of a VM at
+ * once, as one transaction: each disk is planned by its single-disk operation, with all its checks,
+ * and the plans run as one {@link Plan} under one journal in the VM's folder. A failure or a kill
+ * at any step ends, after the rollback or {@link Recovery}, with every disk as it was or every disk
+ * changed.
+ *
+ * <p>Only disks in the {@code .vmx}'s folder are covered: recovery finds a folder's journal in that
+ * folder, so a disk elsewhere could be left half-changed by a run that never looks there.
+ *
+ * @param <P> the single-disk operation's plan
+ */
+public final class VmOperation<P extends PlannedOperation> {
+  private final SafeFileOperations ops;
+  private final Options options;
+  private final String verb;
+  private final boolean needsDelta;
+  private final DiskPlanner<P> planner;
+
+  /**
+   * How one disk is planned; {@code progress} is for commit's merge, ignored elsewhere, and {@code
+   * metadata} is shared by the plannings of one run.
+   */
+  @FunctionalInterface
+  interface DiskPlanner<P> {
+    P plan(Path disk, DeltaMerge.Progress progress, MetadataCheck metadata) throws IOException;
+  }
+
+  private VmOperation(
+      SafeFileOperations ops,
+      Options options,
+      String verb,
+      boolean needsDelta,
+      DiskPlanner<P> planner) {
+    this.ops = ops;
+    this.options = options;
+    this.verb = verb;
+    this.needsDelta = needsDelta;
+    this.planner = planner;
+  }
+
+  /** {@code make} on every disk. */
+  public static VmOperation<MakeDelta.MakePlan> make(
+      SafeFileOperations ops, RandomGenerator random, Options options) {
+    MakeDelta make = new MakeDelta(ops, random, options);
+    return new VmOperation<>(ops, options, "make", false, (d, p, m) -> make.plan(d, m));
+  }
+
+  /** {@code delete} of every disk's top delta. */
+  public static VmOperation<DeleteDelta.DeletePlan> delete(
+      SafeFileOperations ops, Options options) {
+    DeleteDelta delete = new DeleteDelta(ops, options);
+    return new VmOperation<>(ops, options, "delete", true, (d, p, m) -> delete.plan(d, m));
+  }
+
+  /** {@code revert} of every disk's top delta. */
+  public static VmOperation<RevertDelta.RevertPlan> revert(
+      SafeFileOperations ops, RandomGenerator random, Options options) {
+    RevertDelta revert = new RevertDelta(ops, random, options);
+    return new VmOperation<>(ops, options, "revert", true, (d, p, m) -> revert.plan(d, m));
+  }
+
+  /** {@code commit} of every disk's top delta. */
+  public static VmOperation<CommitDelta.CommitPlan> commit(
+      SafeFileOperations ops, RandomGenerator random, Options options) {
+    CommitDelta commit = new CommitDelta(ops, random, options);
+    return new VmOperation<>(ops, options, "commit", true, (d, p, m) -> commit.plan(d, p));
+  }
+
+  /** A commit that merges in batches of {@code batchBytes} (tests cut merges into many). */
+  static VmOperation<CommitDelta.CommitPlan> commit(
+      SafeFileOperations ops, RandomGenerator random, Options options, int batchBytes) {
+    CommitDelta commit = new CommitDelta(ops, random, options, batchBytes);
+    return new VmOperation<>(ops, options, "commit", true, (d, p, m) -> commit.plan(d, p));
+  }
+
+  /**
+   * What the operation will do to the VM, checked in full; nothing is changed.
+   *
+   * @param vmx the VM's {@code .vmx}
+   * @param disks the disks of the VM it acts on (absolute, as {@link VmDisk#path}), in the VM's
+   *     device order
+   * @param perDisk each disk's plan, in the same order
+   * @param plan their steps as one plan
+   * @param warnings each disk's warnings, and the lines of the {@code .vmx} that were skipped
+   * @param spaceNeeded the sum of the disks' needs, checked free
+   */
+  public record VmPlan<P>(
+      Path disk,
+      VmDisks vm,
+      List<Path> disks,
+      List<P> perDisk,
+      Plan plan,
+      List<Warning> warnings,
+      long spaceNeeded)
+      implements PlannedOperation {
+    public VmPlan {
+      disks = List.copyOf(disks);
+      perDisk = List.copyOf(perDisk);
+      warnings = List.copyOf(warnings);
+    }
+  }
+
+  /** What the operation did: the plans that ran, and notes (recovery, clean-up warnings). */
+  public record VmResult<P>(VmPlan<P> planned, List<Warning> warnings) {}
+
+  /** Plans the operation on every disk of {@code vmx}. */
+  public VmPlan<P> plan(Path vmx) throws IOException {
+    return plan(vmx, List.of(), DeltaMerge.Progress.NONE);
+  }
+
+  /** {@link #plan(Path, List, DeltaMerge.Progress)}, with every safety check's own files. */
+  public VmPlan<P> plan(Path vmx, List<Path> only, DeltaMerge.Progress progress)
+      throws IOException {
+    return plan(vmx, only, progress, new MetadataCheck());
+  }
+
+  /**
+   * Plans the operation on the disks of {@code vmx}.
+   *
+   * @param only the disks to act on, as the user named them (empty: all); each must be one of the
+   *     VM's disks
+   * @param progress for commit: the merged bytes over the whole VM's
+   * @throws UnsupportedImageException (exit 4) for a disk outside the VM's folder, or one without a
+   *     delta when {@code only} is empty
+   * @throws IllegalArgumentException when a disk in {@code only} is none of the VM's
+   */
+  VmPlan<P> plan(Path vmx, List<Path> only, DeltaMerge.Progress progress, MetadataCheck metadata)
+      throws IOException {
+    VmDisks vm = VmDisks.read(vmx).requireDisks();
+    List<Path> disks = VmSelection.of(vm, only);
+    SafetyChecks safety = new SafetyChecks(options);
+    safety.requireUnlocked(vmx);
+    if (needsDelta && only.isEmpty()) {
+      requireEveryDiskHasDelta(vmx, disks);
+    }
+
+    // Commit reports progress over every disk's merge: each disk's offset is known once all are
+    // planned, before any merge runs.
+    long[] offsets = new long[disks.size()];
+    long[] total = new long[1];
+    List<P> plans = new ArrayList<>();
+    for (int i = 0; i < disks.size(); i++) {
+      int index = i;
+      plans.add(
+          planner.plan(
+              disks.get(i),
+              (done, all) -> progress.update(offsets[index] + done, total[0]),
+              metadata));
+    }
+    for (int i = 0; i < plans.size(); i++) {
+      if (plans.get(i) instanceof CommitDelta.CommitPlan c) {
+        offsets[i] = total[0];
+        total[0] += c.bytes();
+      }
+    }
+
+    List<FileStep> steps = new ArrayList<>();
+    List<FileStep> cleanup = new ArrayList<>();
+    // Every disk's checks look at the .vmx's lock too: say each thing once.
+    Set<Warning> warnings = new LinkedHashSet<>(safety.warnings());
+    long space = 0;
+    for (P p : plans) {
+      steps.addAll(p.plan().steps());
+      cleanup.addAll(p.plan().cleanup());
+      warnings.addAll(p.warnings());
+      space += p.spaceNeeded();
+    }
+    for (var skipped : vm.skippedLines()) {
+      warnings.add(new Warning.VmxLineSkipped(vmx, skipped.line(), skipped.problem()));
+    }
+    Plan plan = new Plan(steps, cleanup);
+    requireNoNameTwice(vmx, plans);
+    // Each disk checked its own need; together they need the sum, in the one folder.
+    safety.requireRoom(DiskNames.folderOf(vmx), space);
+    Dependents.requireNone(plan, verb);
+    return new VmPlan<>(vmx, vm, disks, plans, plan, List.copyOf(warnings), space);
+  }
+
+  /**
+   * Plans and carries out the operation on every disk of {@code vmx} as one transaction.
+   *
+   * @param only as for {@link #plan(Path, List, DeltaMerge.Progress)}
+   * @param progress for commit: told the merged bytes over the whole VM's after each batch
+   */
+  public VmResult<P> run(Path vmx, List<Path> only, DeltaMerge.Progress progress)
+      throws IOException {
+    var outcome = Transaction.execute(ops, vmx, verb, (v, m) -> plan(v, only, progress, m));
+    return new VmResult<>(outcome.planned(), outcome.warnings());
+  }
+
+  /** {@link #run(Path, List, DeltaMerge.Progress)} on every disk, without progress reports. */
+  public VmResult<P> run(Path vmx) throws IOException {
+    return run(vmx, List.of(), DeltaMerge.Progress.NONE);
+  }
+
+  /**
+   * Refuses, naming them, the disks that have no delta to act on: one added to the VM after its
+   * snapshot, say. Acting on the others only would leave the guest's disks from different times.
+   */
+  private void requireEveryDiskHasDelta(Path vmx, List<Path> disks) throws IOException {
+    List<String> without = new ArrayList<>();
+    for (Path disk : disks) {
+      if (!DiskLayer.open(disk).isDelta()) {
+        without.add(disk.getFileName().toString());
+      }
+    }
+    if (without.size() == disks.size()) {
+      throw new UnsupportedImageException(
+          vmx,
+          verb,
+          "no disk of the VM has a snapshot (none is a delta disk): there is nothing to " + verb);
+    }
+    if (!without.isEmpty()) {
+      throw new UnsupportedImageException(
+          vmx,
+          verb,
+          String.join(", ", without)
+              + (without.size() == 1 ? " has" : " have")
+              + " no snapshot (not a delta disk), so "
+              + verb
+              + " cannot act on every disk of the VM; name the disks to act on");
+    }
+  }
+
+  /**
+   * Refuses plans of which two would create or rename onto one name: each disk's own checks see the
+   * folder as it is, not the names the other disks' steps take.
+   */
+  private static void requireNoNameTwice(Path vmx, List<? extends PlannedOperation> plans)
+      throws DiskInUseException {
+    Set<Path> taken = new HashSet<>();
+    for (PlannedOperation p : plans) {
+      Set<Path> mine = new HashSet<>();
+      for (FileStep step : p.plan().steps()) {
+        Path target =
+            step instanceof FileStep.CreateFile c
+                ? c.path()
+                : step instanceof FileStep.Rename r ? r.to() : null;
+        if (target != null) {
+          mine.add(target.toAbsolutePath().normalize());
+        }
+      }
+      for (Path name : mine) {
+        if (!taken.add(name)) {
+          throw new DiskInUseException(
+              name,
+              "name",
+              "two disks of " + vmx.getFileName() + " need this name; rename one of the disks");
+        }
+      }
+    }
+  }
+}
