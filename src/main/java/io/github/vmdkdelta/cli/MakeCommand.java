@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 @ExplorerMenu(
     label = "Make snapshot",
     destructive = true,
-    question = "Make a snapshot of %s (keep the disk as it is now; new writes go to a new delta)?")
+    question = "Make a snapshot of %s (keep it as it is now; new writes go to a new delta)?")
 @Command(
     name = "make",
     description = {
