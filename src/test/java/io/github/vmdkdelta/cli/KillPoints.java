@@ -34,9 +34,11 @@ final class KillPoints {
   }
 
   private final List<String> actions;
+  private final List<Path> paths;
 
-  private KillPoints(List<String> actions) {
+  private KillPoints(List<String> actions, List<Path> paths) {
     this.actions = List.copyOf(actions);
+    this.paths = List.copyOf(paths);
   }
 
   /** Records the file changes of {@code operation} run on a copy of {@code template}. */
@@ -44,9 +46,14 @@ final class KillPoints {
       throws IOException {
     Path folder = TestFolders.copyOf(template, root, name);
     List<String> actions = new ArrayList<>();
-    FaultInjector recorder = (action, path) -> actions.add(action);
+    List<Path> paths = new ArrayList<>();
+    FaultInjector recorder =
+        (action, path) -> {
+          actions.add(action);
+          paths.add(path);
+        };
     operation.run(new SafeFileOperations(recorder), folder);
-    return new KillPoints(actions);
+    return new KillPoints(actions, paths);
   }
 
   /** How many file changes the operation makes. */
@@ -73,6 +80,22 @@ final class KillPoints {
     points.add(middle());
     points.add(count());
     points.add(count() + 1);
+    return List.copyOf(points);
+  }
+
+  /**
+   * {@link #chosen}, and the first file change of every step of the plan: the change after each
+   * forced write of the journal (the plan, then a step's mark), so that the process is killed once
+   * inside every step.
+   */
+  List<Integer> everyStep() {
+    TreeSet<Integer> points = new TreeSet<>(chosen());
+    for (int i = 0; i + 1 < actions.size(); i++) {
+      if (actions.get(i).equals("force")
+          && paths.get(i).getFileName().toString().equals(".vmdk-delta-journal")) {
+        points.add(i + 2);
+      }
+    }
     return List.copyOf(points);
   }
 
