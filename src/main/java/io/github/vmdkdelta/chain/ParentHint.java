@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * with {@code ..} is refused, so that following a hint can never lead an operation to rename a file
  * elsewhere.
  */
-public final class ParentHint {
+final class ParentHint {
   private ParentHint() {}
 
   /**

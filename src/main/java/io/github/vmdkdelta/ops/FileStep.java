@@ -13,7 +13,7 @@ import java.util.List;
  * One change to a user's folder, with its exact inverse. A step that fails part-way leaves nothing
  * of itself behind, so that undoing the steps done before it restores the folder.
  */
-public sealed interface FileStep {
+sealed interface FileStep {
   /** Carries the step out. */
   void apply(SafeFileOperations ops) throws IOException;
 

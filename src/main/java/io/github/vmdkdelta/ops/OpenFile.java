@@ -12,7 +12,7 @@ import java.nio.file.Path;
  * commit}, an undo log). Each change consults the fault injector first, like every other primitive;
  * reads do not, since they change nothing.
  */
-public final class OpenFile implements Closeable {
+final class OpenFile implements Closeable {
   /**
    * Writes to a file opened by {@link SafeFileOperations#openForDirectWrite} start at multiples of
    * this and are multiples of it long, from memory aligned to it.

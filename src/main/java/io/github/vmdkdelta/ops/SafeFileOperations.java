@@ -67,7 +67,7 @@ public final class SafeFileOperations {
    *
    * @throws FileAlreadyExistsException when {@code path} exists
    */
-  public void createFile(Path path, SparseFileImage image) throws IOException {
+  void createFile(Path path, SparseFileImage image) throws IOException {
     faults.before("create", path);
     Files.createFile(path);
     try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
@@ -101,7 +101,7 @@ public final class SafeFileOperations {
   }
 
   /** Overwrites bytes of an existing file in place and forces them to disk. */
-  public void rewrite(Path path, long offset, byte[] bytes) throws IOException {
+  void rewrite(Path path, long offset, byte[] bytes) throws IOException {
     faults.before("rewrite", path);
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.wrap(bytes);
@@ -128,7 +128,7 @@ public final class SafeFileOperations {
    *
    * @throws FileAlreadyExistsException when {@code to} exists
    */
-  public void renameNoReplace(Path from, Path to) throws IOException {
+  void renameNoReplace(Path from, Path to) throws IOException {
     faults.before("rename", from);
     Path folder = from.toAbsolutePath().getParent();
     if (RenameCapability.moveRefusesAtomically(folder) || !renames.hasHardLinks(folder)) {
@@ -182,7 +182,7 @@ public final class SafeFileOperations {
    *
    * @throws java.nio.file.NoSuchFileException when the file does not exist
    */
-  public OpenFile openForUpdate(Path path) throws IOException {
+  OpenFile openForUpdate(Path path) throws IOException {
     return new OpenFile(
         faults, path, FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE));
   }
@@ -191,7 +191,7 @@ public final class SafeFileOperations {
    * Opens an existing file for writing and closes it again, to learn before a plan starts whether
    * its steps can change the file; opening changes nothing.
    */
-  public void probeWritable(Path path) throws IOException {
+  void probeWritable(Path path) throws IOException {
     faults.before("open-for-write", path);
     FileChannel.open(path, StandardOpenOption.WRITE).close();
   }
@@ -202,7 +202,7 @@ public final class SafeFileOperations {
    * OpenFile#DIRECT_IO_BLOCK}; writes through it must keep to that alignment. Opening changes
    * nothing.
    */
-  public OpenFile openForDirectWrite(Path path) throws IOException {
+  OpenFile openForDirectWrite(Path path) throws IOException {
     try {
       long block = Files.getFileStore(path).getBlockSize();
       if (block <= 0 || OpenFile.DIRECT_IO_BLOCK % block != 0) {
@@ -223,7 +223,7 @@ public final class SafeFileOperations {
    *
    * @throws FileAlreadyExistsException when {@code path} exists
    */
-  public OpenFile createNew(Path path) throws IOException {
+  OpenFile createNew(Path path) throws IOException {
     faults.before("create", path);
     return new OpenFile(
         faults,
@@ -236,7 +236,7 @@ public final class SafeFileOperations {
   }
 
   /** Reads {@code length} bytes at {@code offset} (fewer at the end of the file). */
-  public byte[] read(Path path, long offset, int length) throws IOException {
+  byte[] read(Path path, long offset, int length) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       ByteBuffer b = ByteBuffer.allocate(length);
       while (b.hasRemaining() && ch.read(b, offset + b.position()) >= 0) {
@@ -251,7 +251,7 @@ public final class SafeFileOperations {
    *
    * @throws FileAlreadyExistsException when it exists
    */
-  public FileChannel createLocked(Path path) throws IOException {
+  FileChannel createLocked(Path path) throws IOException {
     faults.before("create", path);
     FileChannel ch =
         FileChannel.open(
@@ -269,7 +269,7 @@ public final class SafeFileOperations {
   }
 
   /** Appends to a journal and forces it to disk. */
-  public void append(FileChannel journal, Path path, byte[] bytes) throws IOException {
+  void append(FileChannel journal, Path path, byte[] bytes) throws IOException {
     faults.before("write", path);
     ByteBuffer b = ByteBuffer.wrap(bytes);
     long at = journal.size();
@@ -281,13 +281,13 @@ public final class SafeFileOperations {
   }
 
   /** Deletes a file. */
-  public void delete(Path path) throws IOException {
+  void delete(Path path) throws IOException {
     faults.before("delete", path);
     Files.delete(path);
   }
 
   /** Forces a folder's entries (renames, creations) to disk. */
-  public void syncFolder(Path folder) throws IOException {
+  void syncFolder(Path folder) throws IOException {
     faults.before("sync-folder", folder);
     try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
       ch.force(true);
