@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code vmdk-delta check DISK [--json]}. */
 @ExplorerMenu(label = "Check", destructive = false)
@@ -24,17 +23,11 @@ import picocli.CommandLine.Option;
       "Exit code 0 when no problem is found, 3 when there is one. Nothing is changed."
     })
 final class CheckCommand extends ChainReading {
-  @Option(
-      names = "--json",
-      description = "Print a JSON document (docs/json.md) instead of the list.")
-  void json(boolean on) {
-    set("--json", on);
-  }
 
   @Override
   public Integer call() throws Exception {
     if (VmCommands.isVmx(disk)) {
-      return VmReadCommands.check(root, out(), err(), disk, json());
+      return VmReadCommands.check(this, disk);
     }
     PrintWriter out = out();
     ChainCheck.Report report =

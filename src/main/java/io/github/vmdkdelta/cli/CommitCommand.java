@@ -8,7 +8,6 @@ import java.security.SecureRandom;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code vmdk-delta commit DISK}. */
 @ExplorerMenu(
@@ -34,14 +33,6 @@ final class CommitCommand extends DiskChange {
       description = "Show no progress.")
   void quiet(boolean on) {
     set("--quiet", on);
-  }
-
-  @Parameters(
-      paramLabel = "DISK",
-      description =
-          "The delta .vmdk file to merge into its parent, or a VM's .vmx: every disk's delta at once.")
-  void disk(Path disk) {
-    this.disk = disk;
   }
 
   private CommitDelta commit() {

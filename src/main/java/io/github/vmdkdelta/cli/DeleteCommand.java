@@ -4,7 +4,6 @@ import io.github.vmdkdelta.ops.DeleteDelta;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code vmdk-delta delete DISK}. */
 @ExplorerMenu(
@@ -18,13 +17,6 @@ import picocli.CommandLine.Parameters;
       "Everything written to DISK since 'make' is lost: the disk is as it was at the snapshot."
     })
 final class DeleteCommand extends DiskChange {
-  @Parameters(
-      paramLabel = "DISK",
-      description =
-          "The delta .vmdk file to throw away, or a VM's .vmx: every disk's delta at once.")
-  void disk(Path disk) {
-    this.disk = disk;
-  }
 
   private DeleteDelta delete() {
     return new DeleteDelta(root.environment.fileOperations(), root.options());

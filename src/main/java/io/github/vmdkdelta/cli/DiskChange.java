@@ -23,17 +23,25 @@ abstract class DiskChange extends FileCommand {
     return all;
   }
 
-  @picocli.CommandLine.Option(
-      names = "--json",
-      description =
-          "Print a JSON document (docs/json.md) instead of the outcome: what was done or planned,"
-              + " and the warnings.")
+  /** {@code --disk FILE}, with a VM's .vmx. */
+  @picocli.CommandLine.Mixin VmDiskOption vm = new VmDiskOption();
+
+  private static final String DISK_HELP =
+      "The .vmdk file, or a VM's .vmx: every disk the VM's snapshot covers, at once (see --disk).";
+
+  private static final String JSON_HELP =
+      "Print a JSON document (docs/json.md) instead of the outcome: what was done or planned, and"
+          + " the warnings.";
+
+  @picocli.CommandLine.Parameters(paramLabel = "DISK", description = DISK_HELP)
+  void disk(Path disk) {
+    this.disk = disk;
+  }
+
+  @picocli.CommandLine.Option(names = "--json", description = JSON_HELP)
   void json(boolean on) {
     set("--json", on);
   }
-
-  /** {@code --disk FILE}, with a VM's .vmx. */
-  @picocli.CommandLine.Mixin VmDiskOption vm = new VmDiskOption();
 
   /** Plans and shows the plan, changing nothing. */
   abstract void dryRun(Report report) throws Exception;

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /** {@code vmdk-delta info DISK [--json]}. */
 @ExplorerMenu(label = "Info", destructive = false)
@@ -33,17 +32,10 @@ final class InfoCommand extends ChainReading {
   /** Version of the --json document (docs/json.md); raised only for incompatible changes. */
   static final int JSON_SCHEMA_VERSION = 1;
 
-  @Option(
-      names = "--json",
-      description = "Print a JSON document (docs/json.md) instead of the table.")
-  void json(boolean on) {
-    set("--json", on);
-  }
-
   @Override
   public Integer call() throws Exception {
     if (VmCommands.isVmx(disk)) {
-      return VmReadCommands.info(root, out(), err(), disk, json());
+      return VmReadCommands.info(this, disk);
     }
     PrintWriter out = out();
     PrintWriter err = err();

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code vmdk-delta make DISK}. */
 @ExplorerMenu(
@@ -20,12 +19,6 @@ import picocli.CommandLine.Parameters;
           + " named DISK is created on it, so the VM's .vmx needs no change."
     })
 final class MakeCommand extends DiskChange {
-  @Parameters(
-      paramLabel = "DISK",
-      description = "The .vmdk file to snapshot, or a VM's .vmx: every disk of the VM at once.")
-  void disk(Path disk) {
-    this.disk = disk;
-  }
 
   private MakeDelta make() {
     return new MakeDelta(root.environment.fileOperations(), new SecureRandom(), root.options());

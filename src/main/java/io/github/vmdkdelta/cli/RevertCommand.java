@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code vmdk-delta revert DISK}. */
 @ExplorerMenu(
@@ -20,12 +19,6 @@ import picocli.CommandLine.Parameters;
           + " ready for the next revert. The same as delete then make, as one transaction."
     })
 final class RevertCommand extends DiskChange {
-  @Parameters(
-      paramLabel = "DISK",
-      description = "The delta .vmdk file to empty, or a VM's .vmx: every disk's delta at once.")
-  void disk(Path disk) {
-    this.disk = disk;
-  }
 
   private RevertDelta revert() {
     return new RevertDelta(root.environment.fileOperations(), new SecureRandom(), root.options());

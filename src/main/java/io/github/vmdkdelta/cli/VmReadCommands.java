@@ -30,52 +30,44 @@ final class VmReadCommands {
   }
 
   /** {@code info VM.vmx}: exit 0, or the exit code of the first disk whose chain stops. */
-  static int info(RootCommand root, PrintWriter out, PrintWriter err, Path vmx, boolean json)
-      throws IOException {
-    return each(
-        out,
-        err,
-        vmx,
-        json,
-        disk -> {
-          ChainInfo info = ChainInfo.read(disk, root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
-          if (!json && !info.layers().isEmpty()) {
-            InfoCommand.printTable(info, out);
-          }
-          int code = ExitCode.OK;
-          if (info.stoppedBy().isPresent()) {
-            VmdkException e = info.stoppedBy().get();
-            err.println("vmdk-delta: " + ErrorMessages.of(e));
-            code = ExitCode.of(e);
-          }
-          return new Shown(InfoCommand.toJson(info), code);
-        });
+  static int info(ChainReading command, Path vmx) throws IOException {
+    return each(command, vmx, disk -> showInfo(command, disk));
   }
 
   /** {@code check VM.vmx}: exit 0 when no disk has a problem, 3 when one has. */
-  static int check(RootCommand root, PrintWriter out, PrintWriter err, Path vmx, boolean json)
-      throws IOException {
-    return each(
-        out,
-        err,
-        vmx,
-        json,
-        disk -> {
-          ChainCheck.Report report =
-              ChainCheck.run(disk, root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
-          if (!json) {
-            CheckCommand.printText(report, out);
-          }
-          return new Shown(
-              CheckCommand.toJson(report),
-              report.errors().isEmpty() ? ExitCode.OK : ExitCode.CORRUPT);
-        });
+  static int check(ChainReading command, Path vmx) throws IOException {
+    return each(command, vmx, disk -> showCheck(command, disk));
+  }
+
+  private static Shown showInfo(ChainReading command, Path disk) throws IOException {
+    ChainInfo info =
+        ChainInfo.read(disk, command.root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
+    if (!command.json() && !info.layers().isEmpty()) {
+      InfoCommand.printTable(info, command.out());
+    }
+    if (info.stoppedBy().isEmpty()) {
+      return new Shown(InfoCommand.toJson(info), ExitCode.OK);
+    }
+    VmdkException e = info.stoppedBy().get();
+    command.err().println("vmdk-delta: " + ErrorMessages.of(e));
+    return new Shown(InfoCommand.toJson(info), ExitCode.of(e));
+  }
+
+  private static Shown showCheck(ChainReading command, Path disk) throws IOException {
+    ChainCheck.Report report =
+        ChainCheck.run(disk, command.root.has(GlobalOption.ALLOW_PARENT_OUTSIDE_FOLDER));
+    if (!command.json()) {
+      CheckCommand.printText(report, command.out());
+    }
+    return new Shown(
+        CheckCommand.toJson(report), report.errors().isEmpty() ? ExitCode.OK : ExitCode.CORRUPT);
   }
 
   /** Reads every disk of the VM in turn: a section each, or one document for them all. */
-  private static int each(
-      PrintWriter out, PrintWriter err, Path vmx, boolean json, DiskReader reader)
-      throws IOException {
+  private static int each(ChainReading command, Path vmx, DiskReader reader) throws IOException {
+    PrintWriter out = command.out();
+    PrintWriter err = command.err();
+    boolean json = command.json();
     VmDisks vm = VmDisks.read(vmx).requireDisks();
     int code = ExitCode.OK;
     List<Object> disks = new ArrayList<>();
