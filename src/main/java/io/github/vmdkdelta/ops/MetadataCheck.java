@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -81,6 +82,23 @@ final class MetadataCheck {
         var a = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
         return new FileState(path, a.fileKey(), a.size(), a.lastModifiedTime(), null);
       }
+    }
+
+    // equals and hashCode written out, as a record's would be: the generated ones bootstrap
+    // method handles at their first call, some 30 classes spun at every start of make.
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof FileState f
+          && f.path.equals(path)
+          && Objects.equals(f.key, key)
+          && f.size == size
+          && Objects.equals(f.modified, modified)
+          && Objects.equals(f.changed, changed);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(path, key, size, modified, changed);
     }
   }
 }

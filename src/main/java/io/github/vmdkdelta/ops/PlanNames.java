@@ -17,8 +17,20 @@ final class PlanNames {
   /** Held by a name a rename freed. */
   private static final Object FREED = new Object();
 
-  /** Name to holder: a {@link Path} (a file as it was), a {@link FileStep.CreateFile}, or FREED. */
+  /** Name to holder: a {@link Path} (a file as it was), a {@link Created}, or FREED. */
   private final Map<Path, Object> holders = new HashMap<>();
+
+  /**
+   * What a step created: one holder per step, equal only to itself (a record's generated equals
+   * would bootstrap method handles at its first call, some 30 classes spun at every make).
+   */
+  private static final class Created {
+    final FileStep.CreateFile step;
+
+    Created(FileStep.CreateFile step) {
+      this.step = step;
+    }
+  }
 
   /** Holder to the names it has had, in order; only for holders renamed by the plan. */
   private final Map<Object, List<Path>> history = new HashMap<>();
@@ -31,7 +43,7 @@ final class PlanNames {
       holders.put(r.to(), holder);
       holders.put(r.from(), FREED);
     } else if (step instanceof FileStep.CreateFile c) {
-      holders.put(c.path(), c);
+      holders.put(c.path(), new Created(c));
     }
   }
 
@@ -46,7 +58,7 @@ final class PlanNames {
 
   /** The step that created what {@code name} holds now, when a step did. */
   Optional<FileStep.CreateFile> creatorOf(Path name) {
-    return holder(name) instanceof FileStep.CreateFile c ? Optional.of(c) : Optional.empty();
+    return holder(name) instanceof Created c ? Optional.of(c.step) : Optional.empty();
   }
 
   /** The names what {@code name} holds had before it, latest first. */
