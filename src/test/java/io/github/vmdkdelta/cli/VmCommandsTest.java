@@ -95,6 +95,10 @@ class VmCommandsTest {
     assertThat(onDisk.code()).isEqualTo(ExitCode.USAGE);
     assertThat(onDisk.err()).contains("--disk names disks of a VM");
 
+    Cli json = Cli.run("make", "--json", vmx.toString());
+    assertThat(json.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(json.err()).contains("--json is for one disk");
+
     Cli notOfVm =
         Cli.run("make", "--disk", folder.resolve(VmFolder.INDEPENDENT).toString(), vmx.toString());
     assertThat(notOfVm.code()).isEqualTo(ExitCode.USAGE);
