@@ -30,9 +30,7 @@ import java.util.random.RandomGenerator;
 public final class VmOperation<P extends PlannedOperation> {
   private final SafeFileOperations ops;
   private final Options options;
-  private final String verb;
-  private final boolean needsDelta;
-  private final DiskPlanner<P> planner;
+  private final Verb<P> verb;
 
   /**
    * How one disk is planned; {@code progress} is for commit's merge, ignored elsewhere, and {@code
@@ -43,52 +41,58 @@ public final class VmOperation<P extends PlannedOperation> {
     P plan(Path disk, DeltaMerge.Progress progress, MetadataCheck metadata) throws IOException;
   }
 
-  private VmOperation(
-      SafeFileOperations ops,
-      Options options,
-      String verb,
-      boolean needsDelta,
-      DiskPlanner<P> planner) {
+  /**
+   * The single-disk operation a VM's run repeats.
+   *
+   * @param name {@code make}, {@code delete}, {@code revert} or {@code commit}
+   * @param needsDelta whether every disk must have a delta to act on
+   * @param planner how one disk is planned
+   */
+  private record Verb<P>(String name, boolean needsDelta, DiskPlanner<P> planner) {}
+
+  private VmOperation(SafeFileOperations ops, Options options, Verb<P> verb) {
     this.ops = ops;
     this.options = options;
     this.verb = verb;
-    this.needsDelta = needsDelta;
-    this.planner = planner;
   }
 
   /** {@code make} on every disk. */
   public static VmOperation<MakeDelta.MakePlan> make(
       SafeFileOperations ops, RandomGenerator random, Options options) {
     MakeDelta make = new MakeDelta(ops, random, options);
-    return new VmOperation<>(ops, options, "make", false, (d, p, m) -> make.plan(d, m));
+    return new VmOperation<>(ops, options, new Verb<>("make", false, (d, p, m) -> make.plan(d, m)));
   }
 
   /** {@code delete} of every disk's top delta. */
   public static VmOperation<DeleteDelta.DeletePlan> delete(
       SafeFileOperations ops, Options options) {
     DeleteDelta delete = new DeleteDelta(ops, options);
-    return new VmOperation<>(ops, options, "delete", true, (d, p, m) -> delete.plan(d, m));
+    return new VmOperation<>(
+        ops, options, new Verb<>("delete", true, (d, p, m) -> delete.plan(d, m)));
   }
 
   /** {@code revert} of every disk's top delta. */
   public static VmOperation<RevertDelta.RevertPlan> revert(
       SafeFileOperations ops, RandomGenerator random, Options options) {
     RevertDelta revert = new RevertDelta(ops, random, options);
-    return new VmOperation<>(ops, options, "revert", true, (d, p, m) -> revert.plan(d, m));
+    return new VmOperation<>(
+        ops, options, new Verb<>("revert", true, (d, p, m) -> revert.plan(d, m)));
   }
 
   /** {@code commit} of every disk's top delta. */
   public static VmOperation<CommitDelta.CommitPlan> commit(
       SafeFileOperations ops, RandomGenerator random, Options options) {
     CommitDelta commit = new CommitDelta(ops, random, options);
-    return new VmOperation<>(ops, options, "commit", true, (d, p, m) -> commit.plan(d, p));
+    return new VmOperation<>(
+        ops, options, new Verb<>("commit", true, (d, p, m) -> commit.plan(d, p)));
   }
 
   /** A commit that merges in batches of {@code batchBytes} (tests cut merges into many). */
   static VmOperation<CommitDelta.CommitPlan> commit(
       SafeFileOperations ops, RandomGenerator random, Options options, int batchBytes) {
     CommitDelta commit = new CommitDelta(ops, random, options, batchBytes);
-    return new VmOperation<>(ops, options, "commit", true, (d, p, m) -> commit.plan(d, p));
+    return new VmOperation<>(
+        ops, options, new Verb<>("commit", true, (d, p, m) -> commit.plan(d, p)));
   }
 
   /**
@@ -148,7 +152,7 @@ public final class VmOperation<P extends PlannedOperation> {
     List<Path> disks = VmSelection.of(vm, only);
     SafetyChecks safety = new SafetyChecks(options);
     safety.requireUnlocked(vmx);
-    if (needsDelta && only.isEmpty()) {
+    if (verb.needsDelta() && only.isEmpty()) {
       requireEveryDiskHasDelta(vmx, disks);
     }
 
@@ -160,10 +164,11 @@ public final class VmOperation<P extends PlannedOperation> {
     for (int i = 0; i < disks.size(); i++) {
       int index = i;
       plans.add(
-          planner.plan(
-              disks.get(i),
-              (done, all) -> progress.update(offsets[index] + done, total[0]),
-              metadata));
+          verb.planner()
+              .plan(
+                  disks.get(i),
+                  (done, all) -> progress.update(offsets[index] + done, total[0]),
+                  metadata));
     }
     for (int i = 0; i < plans.size(); i++) {
       if (plans.get(i) instanceof CommitDelta.CommitPlan c) {
@@ -190,7 +195,7 @@ public final class VmOperation<P extends PlannedOperation> {
     requireNoNameTwice(vmx, plans);
     // Each disk checked its own need; together they need the sum, in the one folder.
     safety.requireRoom(DiskNames.folderOf(vmx), space);
-    Dependents.requireNone(plan, verb);
+    Dependents.requireNone(plan, verb.name());
     return new VmPlan<>(vmx, vm, disks, plans, plan, List.copyOf(warnings), space);
   }
 
@@ -202,7 +207,7 @@ public final class VmOperation<P extends PlannedOperation> {
    */
   public VmResult<P> run(Path vmx, List<Path> only, DeltaMerge.Progress progress)
       throws IOException {
-    var outcome = Transaction.execute(ops, vmx, verb, (v, m) -> plan(v, only, progress, m));
+    var outcome = Transaction.execute(ops, vmx, verb.name(), (v, m) -> plan(v, only, progress, m));
     return new VmResult<>(outcome.planned(), outcome.warnings());
   }
 
@@ -225,17 +230,18 @@ public final class VmOperation<P extends PlannedOperation> {
     if (without.size() == disks.size()) {
       throw new UnsupportedImageException(
           vmx,
-          verb,
-          "no disk of the VM has a snapshot (none is a delta disk): there is nothing to " + verb);
+          verb.name(),
+          "no disk of the VM has a snapshot (none is a delta disk): there is nothing to "
+              + verb.name());
     }
     if (!without.isEmpty()) {
       throw new UnsupportedImageException(
           vmx,
-          verb,
+          verb.name(),
           String.join(", ", without)
               + (without.size() == 1 ? " has" : " have")
               + " no snapshot (not a delta disk), so "
-              + verb
+              + verb.name()
               + " cannot act on every disk of the VM; name the disks to act on");
     }
   }
