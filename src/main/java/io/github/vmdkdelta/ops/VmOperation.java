@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -47,8 +48,11 @@ public final class VmOperation<P extends PlannedOperation> {
    * @param name {@code make}, {@code delete}, {@code revert} or {@code commit}
    * @param needsDelta whether every disk must have a delta to act on
    * @param planner how one disk is planned
+   * @param progressBytes the bytes a disk's plan reports progress over (commit's merge; 0 for the
+   *     others, which report none)
    */
-  private record Verb<P>(String name, boolean needsDelta, DiskPlanner<P> planner) {}
+  private record Verb<P>(
+      String name, boolean needsDelta, DiskPlanner<P> planner, ToLongFunction<P> progressBytes) {}
 
   private VmOperation(SafeFileOperations ops, Options options, Verb<P> verb) {
     this.ops = ops;
@@ -60,7 +64,8 @@ public final class VmOperation<P extends PlannedOperation> {
   public static VmOperation<MakeDelta.MakePlan> make(
       SafeFileOperations ops, RandomGenerator random, Options options) {
     MakeDelta make = new MakeDelta(ops, random, options);
-    return new VmOperation<>(ops, options, new Verb<>("make", false, (d, p, m) -> make.plan(d, m)));
+    return new VmOperation<>(
+        ops, options, new Verb<>("make", false, (d, p, m) -> make.plan(d, m), p -> 0));
   }
 
   /** {@code delete} of every disk's top delta. */
@@ -68,7 +73,7 @@ public final class VmOperation<P extends PlannedOperation> {
       SafeFileOperations ops, Options options) {
     DeleteDelta delete = new DeleteDelta(ops, options);
     return new VmOperation<>(
-        ops, options, new Verb<>("delete", true, (d, p, m) -> delete.plan(d, m)));
+        ops, options, new Verb<>("delete", true, (d, p, m) -> delete.plan(d, m), p -> 0));
   }
 
   /** {@code revert} of every disk's top delta. */
@@ -76,15 +81,13 @@ public final class VmOperation<P extends PlannedOperation> {
       SafeFileOperations ops, RandomGenerator random, Options options) {
     RevertDelta revert = new RevertDelta(ops, random, options);
     return new VmOperation<>(
-        ops, options, new Verb<>("revert", true, (d, p, m) -> revert.plan(d, m)));
+        ops, options, new Verb<>("revert", true, (d, p, m) -> revert.plan(d, m), p -> 0));
   }
 
   /** {@code commit} of every disk's top delta. */
   public static VmOperation<CommitDelta.CommitPlan> commit(
       SafeFileOperations ops, RandomGenerator random, Options options) {
-    CommitDelta commit = new CommitDelta(ops, random, options);
-    return new VmOperation<>(
-        ops, options, new Verb<>("commit", true, (d, p, m) -> commit.plan(d, p)));
+    return commit(ops, random, options, DeltaMerge.DEFAULT_BATCH_BYTES);
   }
 
   /** A commit that merges in batches of {@code batchBytes} (tests cut merges into many). */
@@ -92,38 +95,42 @@ public final class VmOperation<P extends PlannedOperation> {
       SafeFileOperations ops, RandomGenerator random, Options options, int batchBytes) {
     CommitDelta commit = new CommitDelta(ops, random, options, batchBytes);
     return new VmOperation<>(
-        ops, options, new Verb<>("commit", true, (d, p, m) -> commit.plan(d, p)));
+        ops,
+        options,
+        new Verb<>("commit", true, (d, p, m) -> commit.plan(d, p), CommitDelta.CommitPlan::bytes));
   }
 
   /**
    * What the operation will do to the VM, checked in full; nothing is changed.
    *
-   * @param vmx the VM's {@code .vmx}
-   * @param disks the disks of the VM it acts on (absolute, as {@link VmDisk#path}), in the VM's
-   *     device order
-   * @param perDisk each disk's plan, in the same order
+   * @param disk the VM's {@code .vmx}
+   * @param vm its disks and the devices left out
+   * @param perDisk the plan of each disk it acts on, in the VM's device order
    * @param plan their steps as one plan
    * @param warnings each disk's warnings, and the lines of the {@code .vmx} that were skipped
-   * @param spaceNeeded the sum of the disks' needs, checked free
    */
-  public record VmPlan<P>(
-      Path disk,
-      VmDisks vm,
-      List<Path> disks,
-      List<P> perDisk,
-      Plan plan,
-      List<Warning> warnings,
-      long spaceNeeded)
+  public record VmPlan<P extends PlannedOperation>(
+      Path disk, VmDisks vm, List<P> perDisk, Plan plan, List<Warning> warnings)
       implements PlannedOperation {
     public VmPlan {
-      disks = List.copyOf(disks);
       perDisk = List.copyOf(perDisk);
       warnings = List.copyOf(warnings);
+    }
+
+    /** The disks it acts on (absolute, as {@link VmDisk#path}), in the VM's device order. */
+    public List<Path> disks() {
+      return perDisk.stream().map(PlannedOperation::disk).toList();
+    }
+
+    /** The sum of the disks' needs, checked free in the VM's folder. */
+    @Override
+    public long spaceNeeded() {
+      return perDisk.stream().mapToLong(PlannedOperation::spaceNeeded).sum();
     }
   }
 
   /** What the operation did: the plans that ran, and notes (recovery, clean-up warnings). */
-  public record VmResult<P>(VmPlan<P> planned, List<Warning> warnings) {}
+  public record VmResult<P extends PlannedOperation>(VmPlan<P> planned, List<Warning> warnings) {}
 
   /** Plans the operation on every disk of {@code vmx}. */
   public VmPlan<P> plan(Path vmx) throws IOException {
@@ -171,32 +178,28 @@ public final class VmOperation<P extends PlannedOperation> {
                   metadata));
     }
     for (int i = 0; i < plans.size(); i++) {
-      if (plans.get(i) instanceof CommitDelta.CommitPlan c) {
-        offsets[i] = total[0];
-        total[0] += c.bytes();
-      }
+      offsets[i] = total[0];
+      total[0] += verb.progressBytes().applyAsLong(plans.get(i));
     }
 
     List<FileStep> steps = new ArrayList<>();
     List<FileStep> cleanup = new ArrayList<>();
     // Every disk's checks look at the .vmx's lock too: say each thing once.
     Set<Warning> warnings = new LinkedHashSet<>(safety.warnings());
-    long space = 0;
     for (P p : plans) {
       steps.addAll(p.plan().steps());
       cleanup.addAll(p.plan().cleanup());
       warnings.addAll(p.warnings());
-      space += p.spaceNeeded();
     }
     for (var skipped : vm.skippedLines()) {
       warnings.add(new Warning.VmxLineSkipped(vmx, skipped.line(), skipped.problem()));
     }
-    Plan plan = new Plan(steps, cleanup);
     requireNoNameTwice(vmx, plans);
-    // Each disk checked its own need; together they need the sum, in the one folder.
-    safety.requireRoom(DiskNames.folderOf(vmx), space);
-    Dependents.requireNone(plan, verb.name());
-    return new VmPlan<>(vmx, vm, disks, plans, plan, List.copyOf(warnings), space);
+    // Each disk's own plan checked who depends on its files; together they need the sum of their
+    // room, in the one folder.
+    var planned = new VmPlan<>(vmx, vm, plans, new Plan(steps, cleanup), List.copyOf(warnings));
+    safety.requireRoom(DiskNames.folderOf(vmx), planned.spaceNeeded());
+    return planned;
   }
 
   /**

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The disks of a VM an operation acts on: all of them, or those the user named. */
 final class VmSelection {
@@ -21,28 +23,19 @@ final class VmSelection {
    * @throws IllegalArgumentException when a named disk is none of the VM's disks
    */
   static List<Path> of(VmDisks vm, List<Path> only) throws IOException {
-    List<VmDisk> chosen = new ArrayList<>();
-    for (Path named : only) {
-      chosen.add(find(vm, named));
+    Set<Path> named = new HashSet<>();
+    for (Path name : only) {
+      named.add(find(vm, name).path());
     }
-    if (only.isEmpty()) {
-      chosen.addAll(vm.disks());
-    }
+    // In the VM's order, whatever the order on the command line.
     List<Path> paths = new ArrayList<>();
-    for (VmDisk disk : chosen) {
-      requireInFolder(vm.vmx(), disk);
-      if (!paths.contains(disk.path())) {
+    for (VmDisk disk : vm.disks()) {
+      if (only.isEmpty() || named.contains(disk.path())) {
+        requireInFolder(vm.vmx(), disk);
         paths.add(disk.path());
       }
     }
-    // Keep the VM's order whatever the order on the command line.
-    List<Path> ordered = new ArrayList<>();
-    for (VmDisk disk : vm.disks()) {
-      if (paths.contains(disk.path())) {
-        ordered.add(disk.path());
-      }
-    }
-    return ordered;
+    return paths;
   }
 
   private static VmDisk find(VmDisks vm, Path named) throws IOException {
