@@ -39,7 +39,6 @@ final class VmCommands {
         command,
         vmx,
         only,
-        "make",
         op,
         DeltaMerge.Progress.NONE,
         p -> "make a delta (frozen as " + p.frozen().getFileName() + ", CID " + p.parentCid() + ")",
@@ -53,7 +52,6 @@ final class VmCommands {
         command,
         vmx,
         only,
-        "delete",
         op,
         DeltaMerge.Progress.NONE,
         (DeleteDelta.DeletePlan p) -> "delete the delta and restore " + p.parent().getFileName(),
@@ -69,7 +67,6 @@ final class VmCommands {
         command,
         vmx,
         only,
-        "revert",
         op,
         DeltaMerge.Progress.NONE,
         (RevertDelta.RevertPlan p) -> "revert to its snapshot " + p.parent().getFileName(),
@@ -86,7 +83,6 @@ final class VmCommands {
         command,
         vmx,
         only,
-        "commit",
         op,
         progress,
         (CommitDelta.CommitPlan p) ->
@@ -110,13 +106,13 @@ final class VmCommands {
       DiskChange command,
       Path vmx,
       List<Path> only,
-      String verb,
       VmOperation<P> op,
       DeltaMerge.Progress progress,
       Function<P, String> wouldDo,
       Function<P, String> did,
       String headline)
       throws IOException {
+    String verb = command.name();
     PrintWriter out = command.out();
     Report report = new Report(out, command.err(), verb, vmx, false);
     VmOperation.VmPlan<P> planned;
