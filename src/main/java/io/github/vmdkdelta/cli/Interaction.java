@@ -93,11 +93,8 @@ final class Interaction {
   }
 
   private static String vmDisks(ParseResult leaf, String vmx) {
-    List<String> named = new java.util.ArrayList<>();
-    if (leaf.hasMatchedOption("--disk")) {
-      List<Path> disks = leaf.matchedOptionValue("--disk", List.of());
-      disks.forEach(d -> named.add(String.valueOf(d.getFileName())));
-    }
+    List<Path> disks = leaf.matchedOptionValue("--disk", List.of());
+    List<String> named = disks.stream().map(d -> String.valueOf(d.getFileName())).toList();
     return named.isEmpty() ? "every disk of " + vmx : String.join(", ", named) + " of " + vmx;
   }
 
