@@ -101,7 +101,8 @@ final class CommitCommand extends DiskChange {
   int runOnVm(Path vmx, List<Path> only) throws Exception {
     ProgressMeter meter = meter();
     try {
-      return VmCommands.commit(this, vmx, only, meter == null ? DeltaMerge.Progress.NONE : meter);
+      return VmCommands.commit(
+          this, commit(), vmx, only, meter == null ? DeltaMerge.Progress.NONE : meter);
     } finally {
       if (meter != null) {
         meter.finish();

@@ -45,6 +45,6 @@ final class DeleteCommand extends DiskChange {
 
   @Override
   int runOnVm(Path vmx, List<Path> only) throws Exception {
-    return VmCommands.delete(this, vmx, only);
+    return VmCommands.delete(this, delete(), vmx, only);
   }
 }

@@ -56,6 +56,6 @@ final class MakeCommand extends DiskChange {
 
   @Override
   int runOnVm(Path vmx, List<Path> only) throws Exception {
-    return VmCommands.make(this, vmx, only);
+    return VmCommands.make(this, make(), vmx, only);
   }
 }

@@ -48,6 +48,6 @@ final class RevertCommand extends DiskChange {
 
   @Override
   int runOnVm(Path vmx, List<Path> only) throws Exception {
-    return VmCommands.revert(this, vmx, only);
+    return VmCommands.revert(this, revert(), vmx, only);
   }
 }

@@ -2,6 +2,7 @@ package io.github.vmdkdelta.cli;
 
 import io.github.vmdkdelta.ops.CommitDelta;
 import io.github.vmdkdelta.ops.DeleteDelta;
+import io.github.vmdkdelta.ops.MakeDelta;
 import io.github.vmdkdelta.ops.PlannedOperation;
 import io.github.vmdkdelta.ops.RevertDelta;
 import io.github.vmdkdelta.ops.VmOperation;
@@ -11,7 +12,6 @@ import io.github.vmdkdelta.vmdk.DeltaMerge;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -31,59 +31,57 @@ final class VmCommands {
         && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".vmx");
   }
 
-  static int make(DiskChange command, Path vmx, List<Path> only) throws IOException {
-    var op =
-        VmOperation.make(
-            command.root.environment.fileOperations(), new SecureRandom(), command.root.options());
+  static int make(DiskChange command, MakeDelta make, Path vmx, List<Path> only)
+      throws IOException {
     return run(
         command,
         vmx,
         only,
-        op,
+        VmOperation.make(make),
         DeltaMerge.Progress.NONE,
         p -> "make a delta (frozen as " + p.frozen().getFileName() + ", CID " + p.parentCid() + ")",
         p -> "frozen in " + p.frozen().getFileName() + "; new writes go to the new delta",
         "snapshot made of");
   }
 
-  static int delete(DiskChange command, Path vmx, List<Path> only) throws IOException {
-    var op = VmOperation.delete(command.root.environment.fileOperations(), command.root.options());
+  static int delete(DiskChange command, DeleteDelta delete, Path vmx, List<Path> only)
+      throws IOException {
     return run(
         command,
         vmx,
         only,
-        op,
+        VmOperation.delete(delete),
         DeltaMerge.Progress.NONE,
         (DeleteDelta.DeletePlan p) -> "delete the delta and restore " + p.parent().getFileName(),
         p -> "snapshot deleted; " + p.parent().getFileName() + " is back under the disk's name",
         "snapshot deleted on");
   }
 
-  static int revert(DiskChange command, Path vmx, List<Path> only) throws IOException {
-    var op =
-        VmOperation.revert(
-            command.root.environment.fileOperations(), new SecureRandom(), command.root.options());
+  static int revert(DiskChange command, RevertDelta revert, Path vmx, List<Path> only)
+      throws IOException {
     return run(
         command,
         vmx,
         only,
-        op,
+        VmOperation.revert(revert),
         DeltaMerge.Progress.NONE,
         (RevertDelta.RevertPlan p) -> "revert to its snapshot " + p.parent().getFileName(),
         p -> "reverted to the snapshot in " + p.parent().getFileName() + "; a new, empty delta",
         "reverted");
   }
 
-  static int commit(DiskChange command, Path vmx, List<Path> only, DeltaMerge.Progress progress)
+  static int commit(
+      DiskChange command,
+      CommitDelta commit,
+      Path vmx,
+      List<Path> only,
+      DeltaMerge.Progress progress)
       throws IOException {
-    var op =
-        VmOperation.commit(
-            command.root.environment.fileOperations(), new SecureRandom(), command.root.options());
     return run(
         command,
         vmx,
         only,
-        op,
+        VmOperation.commit(commit),
         progress,
         (CommitDelta.CommitPlan p) ->
             "commit into "

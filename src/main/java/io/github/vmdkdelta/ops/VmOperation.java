@@ -14,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.ToLongFunction;
-import java.util.random.RandomGenerator;
 
 /**
  * One of {@code make}, {@code delete}, {@code revert}, {@code commit} on every disk of a VM at
@@ -60,43 +59,33 @@ public final class VmOperation<P extends PlannedOperation> {
     this.verb = verb;
   }
 
-  /** {@code make} on every disk. */
-  public static VmOperation<MakeDelta.MakePlan> make(
-      SafeFileOperations ops, RandomGenerator random, Options options) {
-    MakeDelta make = new MakeDelta(ops, random, options);
+  /** {@code make} on every disk, each as {@code make} does it (its file layer and options). */
+  public static VmOperation<MakeDelta.MakePlan> make(MakeDelta make) {
     return new VmOperation<>(
-        ops, options, new Verb<>("make", false, (d, p, m) -> make.plan(d, m), p -> 0));
+        make.ops, make.options, new Verb<>("make", false, (d, p, m) -> make.plan(d, m), p -> 0));
   }
 
-  /** {@code delete} of every disk's top delta. */
-  public static VmOperation<DeleteDelta.DeletePlan> delete(
-      SafeFileOperations ops, Options options) {
-    DeleteDelta delete = new DeleteDelta(ops, options);
+  /** {@code delete} of every disk's top delta, each as {@code delete} does it. */
+  public static VmOperation<DeleteDelta.DeletePlan> delete(DeleteDelta delete) {
     return new VmOperation<>(
-        ops, options, new Verb<>("delete", true, (d, p, m) -> delete.plan(d, m), p -> 0));
+        delete.ops,
+        delete.options,
+        new Verb<>("delete", true, (d, p, m) -> delete.plan(d, m), p -> 0));
   }
 
-  /** {@code revert} of every disk's top delta. */
-  public static VmOperation<RevertDelta.RevertPlan> revert(
-      SafeFileOperations ops, RandomGenerator random, Options options) {
-    RevertDelta revert = new RevertDelta(ops, random, options);
+  /** {@code revert} of every disk's top delta, each as {@code revert} does it. */
+  public static VmOperation<RevertDelta.RevertPlan> revert(RevertDelta revert) {
     return new VmOperation<>(
-        ops, options, new Verb<>("revert", true, (d, p, m) -> revert.plan(d, m), p -> 0));
+        revert.ops,
+        revert.options,
+        new Verb<>("revert", true, (d, p, m) -> revert.plan(d, m), p -> 0));
   }
 
-  /** {@code commit} of every disk's top delta. */
-  public static VmOperation<CommitDelta.CommitPlan> commit(
-      SafeFileOperations ops, RandomGenerator random, Options options) {
-    return commit(ops, random, options, DeltaMerge.DEFAULT_BATCH_BYTES);
-  }
-
-  /** A commit that merges in batches of {@code batchBytes} (tests cut merges into many). */
-  static VmOperation<CommitDelta.CommitPlan> commit(
-      SafeFileOperations ops, RandomGenerator random, Options options, int batchBytes) {
-    CommitDelta commit = new CommitDelta(ops, random, options, batchBytes);
+  /** {@code commit} of every disk's top delta, each as {@code commit} does it. */
+  public static VmOperation<CommitDelta.CommitPlan> commit(CommitDelta commit) {
     return new VmOperation<>(
-        ops,
-        options,
+        commit.ops,
+        commit.options,
         new Verb<>("commit", true, (d, p, m) -> commit.plan(d, p), CommitDelta.CommitPlan::bytes));
   }
 

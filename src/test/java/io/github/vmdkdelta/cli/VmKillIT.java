@@ -2,6 +2,8 @@ package io.github.vmdkdelta.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.vmdkdelta.ops.CommitDelta;
+import io.github.vmdkdelta.ops.MakeDelta;
 import io.github.vmdkdelta.ops.Options;
 import io.github.vmdkdelta.ops.VmOperation;
 import io.github.vmdkdelta.testing.Cli;
@@ -37,7 +39,7 @@ class VmKillIT {
         "make",
         template,
         (ops, folder) ->
-            VmOperation.make(ops, new SplittableRandom(1), Options.DEFAULT)
+            VmOperation.make(new MakeDelta(ops, new SplittableRandom(1), Options.DEFAULT))
                 .run(folder.resolve(VmFolder.VMX)));
   }
 
@@ -54,7 +56,7 @@ class VmKillIT {
         "commit",
         template,
         (ops, folder) ->
-            VmOperation.commit(ops, new SplittableRandom(1), Options.DEFAULT)
+            VmOperation.commit(new CommitDelta(ops, new SplittableRandom(1), Options.DEFAULT))
                 .run(folder.resolve(VmFolder.VMX)));
   }
 

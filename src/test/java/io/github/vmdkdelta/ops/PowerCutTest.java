@@ -287,9 +287,12 @@ class PowerCutTest {
     if (Files.exists(vmx)) {
       switch (verb) {
         case "make" ->
-            VmOperation.make(ops, new SplittableRandom(CID_SEED), Options.DEFAULT).run(vmx);
+            VmOperation.make(new MakeDelta(ops, new SplittableRandom(CID_SEED), Options.DEFAULT))
+                .run(vmx);
         case "commit" ->
-            VmOperation.commit(ops, new SplittableRandom(CID_SEED + 2), Options.DEFAULT).run(vmx);
+            VmOperation.commit(
+                    new CommitDelta(ops, new SplittableRandom(CID_SEED + 2), Options.DEFAULT))
+                .run(vmx);
         default -> throw new IllegalArgumentException(verb);
       }
       return;
@@ -326,7 +329,9 @@ class PowerCutTest {
       // A whole VM: a monolithicSparse, a twoGbMaxExtentSparse and a flat disk in one transaction.
       Path vmx = VmFolder.create(folder, "1M", "1M");
       if (!verb.equals("make")) {
-        VmOperation.make(new SafeFileOperations(), new SplittableRandom(CID_SEED), Options.DEFAULT)
+        VmOperation.make(
+                new MakeDelta(
+                    new SafeFileOperations(), new SplittableRandom(CID_SEED), Options.DEFAULT))
             .run(vmx);
         for (String name : VmFolder.SNAPSHOT_DISKS) {
           QemuDisks.write(folder.resolve(name), 512 << 10, 65536, 0x22);

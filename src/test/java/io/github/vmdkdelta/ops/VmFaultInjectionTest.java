@@ -31,12 +31,14 @@ class VmFaultInjectionTest {
   }
 
   private static final VmRun MAKE =
-      (ops, vmx) -> VmOperation.make(ops, new SplittableRandom(7), Options.DEFAULT).run(vmx);
+      (ops, vmx) ->
+          VmOperation.make(new MakeDelta(ops, new SplittableRandom(7), Options.DEFAULT)).run(vmx);
 
   /** Commit in small batches, so that a crash can land between batches of one merge. */
   private static final VmRun COMMIT =
       (ops, vmx) ->
-          VmOperation.commit(ops, new SplittableRandom(8), Options.DEFAULT, 64 * 1024)
+          VmOperation.commit(
+                  new CommitDelta(ops, new SplittableRandom(8), Options.DEFAULT, 64 * 1024))
               .run(vmx, List.of(), (d, t) -> {});
 
   @Test

@@ -36,7 +36,7 @@ class VmOperationTest {
   }
 
   private VmOperation.VmResult<MakeDelta.MakePlan> make() throws IOException {
-    return VmOperation.make(ops, new SplittableRandom(1), Options.DEFAULT).run(vmx);
+    return VmOperation.make(new MakeDelta(ops, new SplittableRandom(1), Options.DEFAULT)).run(vmx);
   }
 
   private Path raw(String disk, String name) throws IOException {
@@ -91,7 +91,7 @@ class VmOperationTest {
         .doesNotContain("parentFileNameHint");
     assertThat(folder.resolve("scratch-000000.vmdk")).doesNotExist();
 
-    VmOperation.delete(ops, Options.DEFAULT).run(vmx);
+    VmOperation.delete(new DeleteDelta(ops, Options.DEFAULT)).run(vmx);
     assertThat(FolderSnapshot.of(folder).entries()).isEqualTo(before);
   }
 
@@ -106,7 +106,8 @@ class VmOperationTest {
       QemuDisks.write(folder.resolve(disk), 0, 8192, 0x5a);
     }
 
-    var reverted = VmOperation.revert(ops, new SplittableRandom(2), Options.DEFAULT).run(vmx);
+    var reverted =
+        VmOperation.revert(new RevertDelta(ops, new SplittableRandom(2), Options.DEFAULT)).run(vmx);
 
     assertThat(reverted.planned().perDisk()).hasSize(3);
     for (int i = 0; i < raws.size(); i++) {
@@ -127,7 +128,7 @@ class VmOperationTest {
     List<long[]> reports = new ArrayList<>();
 
     var committed =
-        VmOperation.commit(ops, new SplittableRandom(3), Options.DEFAULT)
+        VmOperation.commit(new CommitDelta(ops, new SplittableRandom(3), Options.DEFAULT))
             .run(vmx, List.of(), (done, total) -> reports.add(new long[] {done, total}));
 
     long total = committed.planned().perDisk().stream().mapToLong(c -> c.bytes()).sum();
@@ -160,17 +161,17 @@ class VmOperationTest {
 
   @Test
   void aDiskWithoutDeltaIsRefusedByNameUnlessTheDisksAreNamed() throws IOException {
-    VmOperation.make(ops, new SplittableRandom(1), Options.DEFAULT)
+    VmOperation.make(new MakeDelta(ops, new SplittableRandom(1), Options.DEFAULT))
         .run(vmx, List.of(folder.resolve("sys.vmdk")), (d, t) -> {});
     FolderSnapshot before = FolderSnapshot.of(folder);
 
-    assertThatThrownBy(() -> VmOperation.delete(ops, Options.DEFAULT).run(vmx))
+    assertThatThrownBy(() -> VmOperation.delete(new DeleteDelta(ops, Options.DEFAULT)).run(vmx))
         .isInstanceOf(UnsupportedImageException.class)
         .hasMessageContaining("data.vmdk, flat.vmdk have no snapshot");
     before.assertUnchanged();
 
     var deleted =
-        VmOperation.delete(ops, Options.DEFAULT)
+        VmOperation.delete(new DeleteDelta(ops, Options.DEFAULT))
             .run(vmx, List.of(folder.resolve("sys.vmdk")), (d, t) -> {});
     assertThat(deleted.planned().disks()).containsExactly(folder.resolve("sys.vmdk"));
     assertThat(folder.resolve("sys-000000.vmdk")).doesNotExist();
@@ -180,7 +181,9 @@ class VmOperationTest {
   void aVmWithoutAnySnapshotHasNothingToDelete() throws IOException {
     FolderSnapshot before = FolderSnapshot.of(folder);
     assertThatThrownBy(
-            () -> VmOperation.commit(ops, new SplittableRandom(1), Options.DEFAULT).run(vmx))
+            () ->
+                VmOperation.commit(new CommitDelta(ops, new SplittableRandom(1), Options.DEFAULT))
+                    .run(vmx))
         .isInstanceOf(UnsupportedImageException.class)
         .hasMessageContaining("no disk of the VM has a snapshot");
     before.assertUnchanged();
@@ -191,7 +194,7 @@ class VmOperationTest {
     FolderSnapshot before = FolderSnapshot.of(folder);
     assertThatThrownBy(
             () ->
-                VmOperation.make(ops, new SplittableRandom(1), Options.DEFAULT)
+                VmOperation.make(new MakeDelta(ops, new SplittableRandom(1), Options.DEFAULT))
                     .run(vmx, List.of(folder.resolve(VmFolder.INDEPENDENT)), (d, t) -> {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("not one of the disks");
@@ -213,7 +216,7 @@ class VmOperationTest {
         .hasMessageContaining("more/extra.vmdk is outside the VM's folder");
     before.assertUnchanged();
 
-    VmOperation.make(ops, new SplittableRandom(1), Options.DEFAULT)
+    VmOperation.make(new MakeDelta(ops, new SplittableRandom(1), Options.DEFAULT))
         .run(vmx, List.of(folder.resolve("sys.vmdk"), folder.resolve("data.vmdk")), (d, t) -> {});
     assertThat(folder.resolve("sys-000000.vmdk")).exists();
     assertThat(folder.resolve("flat-000000.vmdk")).doesNotExist();
@@ -228,7 +231,9 @@ class VmOperationTest {
     assertThatThrownBy(this::make).isInstanceOf(DiskInUseException.class);
     before.assertUnchanged();
 
-    var made = VmOperation.make(ops, new SplittableRandom(1), new Options(true, false)).run(vmx);
+    var made =
+        VmOperation.make(new MakeDelta(ops, new SplittableRandom(1), new Options(true, false)))
+            .run(vmx);
     assertThat(made.warnings()).isNotEmpty();
     assertThat(folder.resolve("sys-000000.vmdk")).exists();
   }
