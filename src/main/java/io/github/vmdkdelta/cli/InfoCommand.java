@@ -153,12 +153,18 @@ final class InfoCommand extends ChainReading {
     notes.forEach(out::println);
   }
 
-  private static final DateTimeFormatter LOCAL_TIME =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  /**
+   * The format of {@link #localTime}, made at its first use: made with the class, it would load and
+   * set up java.time's formatters (some 50 classes) in every run that touches this class, make's
+   * included ({@link #folderOf}).
+   */
+  private static final class LocalTime {
+    static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  }
 
   /** A time as the user's clock shows it, to the second. */
   static String localTime(Instant t) {
-    return LOCAL_TIME.format(t.atZone(ZoneId.systemDefault()));
+    return LocalTime.FORMAT.format(t.atZone(ZoneId.systemDefault()));
   }
 
   /** The layer's file name when it is in DISK's folder, else its whole path. */

@@ -27,7 +27,10 @@ final class DiskNames {
     int dot = name.lastIndexOf('.');
     String stem = dot > 0 ? name.substring(0, dot) : name;
     String ext = dot > 0 ? name.substring(dot) : "";
-    return disk.resolveSibling(String.format("%s-%06d%s", stem, ancestors, ext));
+    // Padded by hand: String.format sets up a Formatter, on make's path at every start.
+    String number = Integer.toString(ancestors);
+    return disk.resolveSibling(
+        stem + "-" + "0".repeat(Math.max(0, 6 - number.length())) + number + ext);
   }
 
   /** Where {@code make} writes the new delta before it takes the disk's name. */

@@ -54,6 +54,8 @@ public record ContentId(int value) {
 
   @Override
   public String toString() {
-    return String.format("%08x", value);
+    // Padded by hand: String.format sets up a Formatter, on make's path at every start.
+    String hex = Integer.toHexString(value);
+    return "0".repeat(8 - hex.length()) + hex;
   }
 }
